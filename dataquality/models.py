@@ -1,0 +1,246 @@
+"""The data model of contract section 2. Business steps live in services, not here."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+class Connection(models.Model):
+    """A Databricks workspace. Holds the *name* of the env var with the secret, never the secret."""
+
+    class AuthType(models.TextChoices):
+        PAT = "pat", "Personal access token"
+        OAUTH_M2M = "oauth_m2m", "OAuth machine-to-machine"
+
+    name = models.CharField(max_length=200, unique=True)
+    host = models.CharField(max_length=255)
+    auth_type = models.CharField(max_length=20, choices=AuthType.choices, default=AuthType.PAT)
+    client_id = models.CharField(max_length=255, blank=True, default="")
+    secret_ref = models.CharField(
+        max_length=200, help_text="Name of the environment variable holding the token or client secret."
+    )
+    profiling_notebook_path = models.CharField(max_length=500, blank=True, default="")
+    cluster_id = models.CharField(max_length=100, blank=True, default="")
+    policy_id = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "dq_connections"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dataset(models.Model):
+    """A data object (the seed's `dataObjectId`)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "dq_datasets"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TableGroup(models.Model):
+    """Tables profiled together, by one Databricks job."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="table_groups")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.PROTECT, null=True, blank=True, related_name="table_groups"
+    )
+    name = models.CharField(max_length=200)
+    catalog = models.CharField(max_length=255, blank=True, default="")
+    schema_name = models.CharField(max_length=255)
+    include_mask = models.CharField(max_length=500, blank=True, default="%")
+    exclude_mask = models.CharField(max_length=500, blank=True, default="")
+    sample_percent = models.FloatField(null=True, blank=True)
+    sample_min_rows = models.PositiveIntegerField(null=True, blank=True)
+    profiling_job_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    job_settings_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "dq_table_groups"
+        ordering = ["dataset_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "name"], name="dq_table_group_unique_name"),
+            models.CheckConstraint(
+                condition=Q(sample_percent__isnull=True) | Q(sample_percent__gt=0, sample_percent__lte=100),
+                name="dq_table_group_sample_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Table(models.Model):
+    """A table named explicitly in a group (besides those its masks select)."""
+
+    table_group = models.ForeignKey(TableGroup, on_delete=models.CASCADE, related_name="tables")
+    schema_name = models.CharField(max_length=255)
+    table_name = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "dq_tables"
+        ordering = ["table_group_id", "schema_name", "table_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["table_group", "table_name"], name="dq_table_unique_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}.{self.table_name}"
+
+
+class ProfileRunStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+ACTIVE_STATUSES = (ProfileRunStatus.QUEUED, ProfileRunStatus.RUNNING)
+FINAL_STATUSES = (ProfileRunStatus.COMPLETED, ProfileRunStatus.FAILED, ProfileRunStatus.CANCELED)
+
+
+class ProfileRun(models.Model):
+    """One profile run of a table group."""
+
+    profile_run_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    table_group = models.ForeignKey(TableGroup, on_delete=models.CASCADE, related_name="profile_runs")
+    status = models.CharField(max_length=16, choices=ProfileRunStatus.choices, default=ProfileRunStatus.QUEUED)
+    requested_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    row_count = models.BigIntegerField(null=True, blank=True)
+    table_count = models.IntegerField(null=True, blank=True)
+    column_count = models.IntegerField(null=True, blank=True)
+    anomaly_count = models.IntegerField(null=True, blank=True)
+    payload_path = models.CharField(max_length=1000, blank=True, default="")
+    databricks_run_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    databricks_job_id = models.CharField(max_length=64, null=True, blank=True)
+    run_page_url = models.URLField(max_length=1000, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    sampled = models.BooleanField(default=False)
+    profile_version = models.CharField(max_length=50, blank=True, default="")
+
+    class Meta:
+        db_table = "dq_profiles"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "started_at"], name="dq_profiles_status_started")]
+        constraints = [
+            # At most one active run per group, enforced by the database so it holds under
+            # concurrent requests.
+            models.UniqueConstraint(
+                fields=["table_group"],
+                condition=Q(status__in=["queued", "running"]),
+                name="dq_profiles_one_active_run_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.profile_run_id)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def duration_ms(self) -> int | None:
+        if not (self.started_at and self.completed_at):
+            return None
+        return int((self.completed_at - self.started_at).total_seconds() * 1000)
+
+
+class ProfileAnomaly(models.Model):
+    profile_run = models.ForeignKey(ProfileRun, on_delete=models.CASCADE, related_name="anomalies")
+    table_name = models.CharField(max_length=500)
+    column_name = models.CharField(max_length=500, null=True, blank=True)
+    anomaly_type = models.CharField(max_length=100)
+    severity = models.CharField(max_length=50)
+    description = models.TextField()
+    detected_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "dq_profile_anomalies"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.anomaly_type} on {self.table_name}.{self.column_name or ''}"
+
+
+class ProfileResult(models.Model):
+    """One table of a run."""
+
+    profile_run = models.ForeignKey(ProfileRun, on_delete=models.CASCADE, related_name="results")
+    schema_name = models.CharField(max_length=255, blank=True, default="")
+    table_name = models.CharField(max_length=255)
+    row_count = models.BigIntegerField(null=True, blank=True)
+    column_count = models.IntegerField(null=True, blank=True)
+    error = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "dq_profile_results"
+        ordering = ["schema_name", "table_name"]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}.{self.table_name}"
+
+
+class ProfileColumn(models.Model):
+    """One column of a run: the metrics of contract section 6, the rest in `extra`."""
+
+    profile_run = models.ForeignKey(ProfileRun, on_delete=models.CASCADE, related_name="columns")
+    schema_name = models.CharField(max_length=255, blank=True, default="")
+    table_name = models.CharField(max_length=255)
+    column_name = models.CharField(max_length=500)
+    data_type = models.CharField(max_length=200, blank=True, default="")
+    general_type = models.CharField(max_length=20, blank=True, default="")
+    ordinal_position = models.IntegerField(null=True, blank=True)
+    row_count = models.BigIntegerField(null=True, blank=True)
+    null_count = models.BigIntegerField(null=True, blank=True)
+    distinct_count = models.BigIntegerField(null=True, blank=True)
+    distinct_count_approximate = models.BooleanField(default=True)
+    min_value = models.TextField(null=True, blank=True)
+    max_value = models.TextField(null=True, blank=True)
+    mean = models.FloatField(null=True, blank=True)
+    stddev = models.FloatField(null=True, blank=True)
+    p25 = models.FloatField(null=True, blank=True)
+    p50 = models.FloatField(null=True, blank=True)
+    p75 = models.FloatField(null=True, blank=True)
+    zero_count = models.BigIntegerField(null=True, blank=True)
+    negative_count = models.BigIntegerField(null=True, blank=True)
+    min_length = models.IntegerField(null=True, blank=True)
+    max_length = models.IntegerField(null=True, blank=True)
+    avg_length = models.FloatField(null=True, blank=True)
+    blank_count = models.BigIntegerField(null=True, blank=True)
+    leading_space_count = models.BigIntegerField(null=True, blank=True)
+    numeric_like_count = models.BigIntegerField(null=True, blank=True)
+    date_like_count = models.BigIntegerField(null=True, blank=True)
+    future_count = models.BigIntegerField(null=True, blank=True)
+    before_1900_count = models.BigIntegerField(null=True, blank=True)
+    true_count = models.BigIntegerField(null=True, blank=True)
+    false_count = models.BigIntegerField(null=True, blank=True)
+    top_values = models.JSONField(default=list, blank=True)
+    top_patterns = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "dq_profile_columns"
+        ordering = ["schema_name", "table_name", "ordinal_position"]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}.{self.column_name}"
