@@ -1,0 +1,18 @@
+import pytest
+
+from notebooks.dq_profiler.local_spark import local_spark_session
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for the whole run, so the suite stays fast."""
+    session = local_spark_session("dq-profiler-tests", cores="2")
+    yield session
+    session.stop()
+
+
+def pytest_collection_modifyitems(items):
+    # Every test under tests/notebooks runs on local Spark (CI runs these on the SQLite pass only).
+    for item in items:
+        if "tests/notebooks" in str(item.fspath):
+            item.add_marker(pytest.mark.spark)
