@@ -33,3 +33,48 @@ def staff_client(staff_user) -> APIClient:
 @pytest.fixture
 def anonymous_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def databricks_settings(settings):
+    """A configured default workspace (PAT) and callback, as in production."""
+    from dataquality.databricks.factory import _cached_client
+    from tests.dataquality.workspace import HOST
+
+    settings.DATABRICKS_HOST = HOST
+    settings.DATABRICKS_TOKEN = "dapi-test-token-never-logged"
+    settings.DATABRICKS_CLIENT_ID = ""
+    settings.DATABRICKS_CLIENT_SECRET = ""
+    settings.DATABRICKS_ALLOWED_HOSTS = []
+    settings.DATABRICKS_PROFILE_NOTEBOOK_PATH = "/Repos/dq/conversioncentral/notebooks/profiling"
+    settings.DATABRICKS_PROFILE_CLUSTER_ID = ""
+    settings.DATABRICKS_PROFILE_SPARK_VERSION = ""
+    settings.DATABRICKS_PROFILE_NODE_TYPE_ID = ""
+    settings.DATABRICKS_PROFILE_GIT_URL = ""
+    settings.DATABRICKS_PROFILE_CALLBACK_URL = "https://dq.example.com"
+    settings.DATABRICKS_PROFILE_CALLBACK_SECRET = "callback-secret-for-tests"
+    settings.DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = ""
+    settings.DATABRICKS_PROFILE_WORKSPACE_ROOT = "dbfs:/conversioncentral/profiles"
+    settings.DATABRICKS_RETRY_MAX_SECONDS = 0.0
+    _cached_client.cache_clear()
+    yield settings
+    _cached_client.cache_clear()
+
+
+@pytest.fixture
+def workspace(databricks_settings):
+    """A fake workspace; any request it was not told about fails the test."""
+    import responses
+
+    from tests.dataquality.workspace import FakeWorkspace
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeWorkspace(mock)
+
+
+@pytest.fixture
+def table_group(db):
+    from dataquality.models import Dataset, TableGroup
+
+    dataset = Dataset.objects.create(name="Sales")
+    return TableGroup.objects.create(dataset=dataset, name="orders", catalog="main", schema_name="sales")

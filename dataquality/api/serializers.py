@@ -1,0 +1,119 @@
+"""Serializers of the REST API. Field names are those of contract section 2; foreign keys by id."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from dataquality.databricks import validate_connection_settings
+from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+
+
+class ConnectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Connection
+        fields = [
+            "id", "name", "host", "auth_type", "client_id", "secret_ref",
+            "profiling_notebook_path", "cluster_id", "policy_id", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        host = attrs.get("host", getattr(self.instance, "host", ""))
+        secret_ref = attrs.get("secret_ref", getattr(self.instance, "secret_ref", ""))
+        auth_type = attrs.get("auth_type", getattr(self.instance, "auth_type", Connection.AuthType.PAT))
+        client_id = attrs.get("client_id", getattr(self.instance, "client_id", ""))
+        try:
+            validate_connection_settings(host, secret_ref)
+        except ValueError as exc:
+            raise serializers.ValidationError({"host_or_secret_ref": [str(exc)]}) from exc
+        if auth_type == Connection.AuthType.OAUTH_M2M and not client_id:
+            raise serializers.ValidationError({"client_id": ["OAuth M2M connections need a client_id."]})
+        return attrs
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dataset
+        fields = ["id", "name", "description", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class TableGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TableGroup
+        fields = [
+            "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
+            "sample_percent", "sample_min_rows", "profiling_job_id", "created_at", "updated_at",
+        ]
+        read_only_fields = ["profiling_job_id", "created_at", "updated_at"]
+
+    def validate_sample_percent(self, value):
+        if value is not None and not 0 < value <= 100:
+            raise serializers.ValidationError("Must be greater than 0 and at most 100.")
+        return value
+
+
+class TableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Table
+        fields = ["id", "table_group", "schema_name", "table_name"]
+
+
+class RunSummarySerializer(serializers.Serializer):
+    """The run summary of contract section 3 (for the OpenAPI schema)."""
+
+    profile_run_id = serializers.UUIDField()
+    table_group_id = serializers.IntegerField()
+    status = serializers.CharField()
+    databricks_run_id = serializers.CharField(allow_null=True)
+    databricks_job_id = serializers.CharField(allow_null=True)
+    run_page_url = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class DatasetLaunchSerializer(serializers.Serializer):
+    profile_runs = RunSummarySerializer(many=True)
+
+
+class ProfileRunListSerializer(serializers.ModelSerializer):
+    table_group_id = serializers.IntegerField(read_only=True)
+    duration_ms = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProfileRun
+        fields = [
+            "profile_run_id", "table_group_id", "status", "created_at", "started_at", "completed_at", "duration_ms",
+            "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
+            "error_message",
+        ]
+
+
+class ProfileRunDetailSerializer(ProfileRunListSerializer):
+    anomaly_counts_by_severity = serializers.SerializerMethodField()
+
+    class Meta(ProfileRunListSerializer.Meta):
+        fields = ProfileRunListSerializer.Meta.fields + [
+            "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
+            "anomaly_counts_by_severity",
+        ]
+
+    def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
+        return self.context.get("anomaly_counts_by_severity", {})
+
+
+class ProfileAnomalySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileAnomaly
+        fields = ["id", "table_name", "column_name", "anomaly_type", "severity", "description", "detected_at"]
+
+
+class ProfileColumnSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileColumn
+        exclude = ["profile_run", "schema_name", "table_name"]
+
+
+class ProfileResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileResult
+        fields = ["schema_name", "table_name", "row_count", "column_count", "error"]

@@ -1,0 +1,256 @@
+"""Starting profile runs on Databricks (the seed's `DataQualityProfilingService`).
+
+Order of steps, chosen so that nothing is lost or started twice:
+1. write the run row as `queued` (a partial unique constraint refuses a second active run per group);
+2. make sure the group's job exists with current settings (`_ensure_job`);
+3. `run-now` with `idempotency_token` = run id, so a retry (or the sweep relaunching a run stuck in
+   `queued` after a crash) never starts a second Databricks run;
+4. move the run to `running` with the Databricks run id.
+A Databricks refusal in 2 or 3 marks the run `failed` with the error, so no run is left dangling.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound, get_client
+from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.services import job_settings as jobs
+from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.run_states import translate_state  # noqa: F401  (part of the service's surface)
+
+logger = logging.getLogger(__name__)
+
+ClientFactory = Callable[..., DatabricksClient]
+
+
+class ActiveRunExists(Exception):
+    """The group already has a run queued or running."""
+
+    def __init__(self, profile_run: ProfileRun):
+        super().__init__(f"Table group {profile_run.table_group_id} already has an active run {profile_run.pk}.")
+        self.profile_run = profile_run
+
+
+class LaunchFailed(Exception):
+    """Databricks refused the job or the run; the run has been marked failed."""
+
+    def __init__(self, profile_run: ProfileRun):
+        super().__init__(profile_run.error_message)
+        self.profile_run = profile_run
+
+
+@dataclass(frozen=True)
+class ProfilingTarget:
+    """Everything needed to push a group's job and launch a run of it."""
+
+    table_group: TableGroup
+    job_name: str
+    job_settings: dict
+    fingerprint: str
+
+    @classmethod
+    def for_table_group(cls, table_group: TableGroup) -> "ProfilingTarget":
+        job_settings = jobs.build_job_settings(table_group)
+        return cls(table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings))
+
+
+@dataclass
+class ProfilingLaunchResult:
+    profile_run: ProfileRun
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return run_summary(self.profile_run, self.warnings)
+
+
+def run_summary(profile_run: ProfileRun, warnings: list[str] | None = None) -> dict:
+    return {
+        "profile_run_id": str(profile_run.pk),
+        "table_group_id": profile_run.table_group_id,
+        "status": profile_run.status,
+        "databricks_run_id": profile_run.databricks_run_id,
+        "databricks_job_id": profile_run.databricks_job_id,
+        "run_page_url": profile_run.run_page_url,
+        "warnings": list(warnings or []),
+    }
+
+
+def payload_path_for(profile_run: ProfileRun) -> str:
+    root = settings.DATABRICKS_PROFILE_WORKSPACE_ROOT.rstrip("/")
+    return f"{root}/{profile_run.table_group_id}/{profile_run.pk}.json"
+
+
+def callback_url_for(profile_run: ProfileRun) -> str:
+    base = settings.DATABRICKS_PROFILE_CALLBACK_URL.rstrip("/")
+    return f"{base}/data-quality/testgen/profile-runs/{profile_run.pk}/complete"
+
+
+def check_callback_configured() -> None:
+    missing = [
+        name
+        for name in ("DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET")
+        if not getattr(settings, name)
+    ]
+    if missing:
+        raise DatabricksNotConfigured(f"Set {' and '.join(missing)} so the notebook can report back.")
+
+
+def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
+    """The widgets of contract section 4, plus the extras the notebook needs when the API is out of reach."""
+    group = profile_run.table_group
+    return {
+        "table_group_id": str(group.pk),
+        "profile_run_id": str(profile_run.pk),
+        "payload_path": profile_run.payload_path,
+        "callback_url": callback_url_for(profile_run),
+        "callback_token": make_callback_token(profile_run.pk),
+        "catalog": group.catalog,
+        "schema_name": group.schema_name,
+        "include_mask": group.include_mask,
+        "exclude_mask": group.exclude_mask,
+    }
+
+
+class DataQualityProfilingService:
+    def __init__(self, client_factory: ClientFactory = get_client):
+        self._client_factory = client_factory
+
+    def client_for(self, table_group: TableGroup) -> DatabricksClient:
+        return self._client_factory(table_group.connection)
+
+    # --- starting runs -------------------------------------------------------------------------
+
+    def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
+        """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed."""
+        client = self.client_for(table_group)
+        check_callback_configured()
+        target = ProfilingTarget.for_table_group(table_group)
+        profile_run = self._create_run(table_group, requested_by)
+        return self._launch(client, target, profile_run)
+
+    def start_profile_for_dataset(self, *, dataset: Dataset, requested_by: str = "") -> list[ProfilingLaunchResult]:
+        """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported."""
+        results = []
+        for table_group in dataset.table_groups.select_related("connection").order_by("pk"):
+            try:
+                results.append(self.start_profile_for_table_group(table_group=table_group, requested_by=requested_by))
+            except ActiveRunExists as exc:
+                warning = f"Table group {table_group.pk} already has an active run; no new run was started."
+                results.append(ProfilingLaunchResult(exc.profile_run, [warning]))
+            except LaunchFailed as exc:
+                results.append(ProfilingLaunchResult(exc.profile_run, [exc.profile_run.error_message]))
+        return results
+
+    def relaunch(self, profile_run: ProfileRun) -> ProfilingLaunchResult:
+        """Submit a run still `queued` again, with the same idempotency token (used by the sweep)."""
+        client = self.client_for(profile_run.table_group)
+        target = ProfilingTarget.for_table_group(profile_run.table_group)
+        return self._launch(client, target, profile_run)
+
+    def _create_run(self, table_group: TableGroup, requested_by: str) -> ProfileRun:
+        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150])
+        profile_run.payload_path = payload_path_for(profile_run)
+        try:
+            with transaction.atomic():
+                profile_run.save(force_insert=True)
+        except IntegrityError:
+            active = ProfileRun.objects.filter(table_group=table_group, status__in=ACTIVE_STATUSES).first()
+            if active is None:  # the other run finished in between: the constraint no longer applies
+                raise
+            raise ActiveRunExists(active) from None
+        return profile_run
+
+    def _launch(self, client: DatabricksClient, target: ProfilingTarget, profile_run: ProfileRun) -> ProfilingLaunchResult:
+        warnings: list[str] = []
+        try:
+            job_id = self._ensure_job(client, target, warnings)
+            try:
+                answer = self._launch_run(client, job_id, profile_run)
+            except DatabricksNotFound:
+                # The job was deleted on the Databricks side since we last pushed it.
+                warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
+                job_id = self._create_job(client, target)
+                answer = self._launch_run(client, job_id, profile_run)
+        except DatabricksError as exc:
+            self._mark_launch_failed(profile_run, exc)
+            raise LaunchFailed(profile_run) from exc
+        self._mark_running(client, profile_run, job_id, answer, warnings)
+        return ProfilingLaunchResult(profile_run, warnings)
+
+    # --- the job -------------------------------------------------------------------------------
+
+    def _ensure_job(self, client: DatabricksClient, target: ProfilingTarget, warnings: list[str]) -> str:
+        """The group's job id: created when missing, reset when its settings changed, recreated when deleted."""
+        group = target.table_group
+        job_id = group.profiling_job_id
+        if job_id and group.job_settings_fingerprint == target.fingerprint:
+            return job_id
+        if job_id:
+            try:
+                client.reset_job(job_id, target.job_settings)
+            except DatabricksNotFound:
+                warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
+                return self._create_job(client, target)
+            self._store_job(group, job_id, target.fingerprint)
+            warnings.append(f"Databricks job {job_id} was updated with changed settings.")
+            return job_id
+        return self._create_job(client, target)
+
+    def _create_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
+        # Adopt our own job when a previous attempt created it but crashed before storing its id.
+        job_id = client.find_job_by_name(target.job_name, target.job_settings["tags"])
+        if job_id:
+            client.reset_job(job_id, target.job_settings)
+        else:
+            job_id = client.create_job(target.job_settings)
+        self._store_job(target.table_group, job_id, target.fingerprint)
+        return job_id
+
+    @staticmethod
+    def _store_job(group: TableGroup, job_id: str, fingerprint: str) -> None:
+        group.profiling_job_id = str(job_id)
+        group.job_settings_fingerprint = fingerprint
+        TableGroup.objects.filter(pk=group.pk).update(profiling_job_id=str(job_id), job_settings_fingerprint=fingerprint)
+
+    # --- the run -------------------------------------------------------------------------------
+
+    def _launch_run(self, client: DatabricksClient, job_id: str, profile_run: ProfileRun) -> dict:
+        return client.run_now(job_id, job_parameters(profile_run), idempotency_token=str(profile_run.pk))
+
+    def _mark_running(
+        self, client: DatabricksClient, profile_run: ProfileRun, job_id: str, answer: dict, warnings: list[str]
+    ) -> None:
+        run_id = str(answer["run_id"])
+        now = timezone.now()
+        values = {
+            "status": ProfileRunStatus.RUNNING,
+            "databricks_run_id": run_id,
+            "databricks_job_id": str(job_id),
+            "run_page_url": f"{client.host}/jobs/{job_id}/runs/{run_id}",
+            "started_at": profile_run.started_at or now,
+        }
+        moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(**values)
+        profile_run.refresh_from_db()
+        if not moved and profile_run.status == ProfileRunStatus.CANCELED:
+            # Canceled by a user while we were submitting: stop what Databricks just started.
+            warnings.append("The run was canceled while it was being submitted; the Databricks run was canceled too.")
+            try:
+                client.cancel_run(run_id)
+            except DatabricksError:
+                logger.warning("Could not cancel Databricks run %s of canceled profile run %s", run_id, profile_run.pk)
+
+    @staticmethod
+    def _mark_launch_failed(profile_run: ProfileRun, exc: DatabricksError) -> None:
+        message = f"Databricks refused the launch: {exc}"
+        ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
+            status=ProfileRunStatus.FAILED, error_message=message, completed_at=timezone.now()
+        )
+        profile_run.refresh_from_db()
+        logger.warning("Profile run %s failed to launch: %s", profile_run.pk, exc)

@@ -1,0 +1,61 @@
+"""`translate_state`: a `jobs/runs/get` answer to our run state (contract section 7).
+
+It reads the newer `status` object (`status.state`, `status.termination_details`) and the older `state`
+object (`life_cycle_state`, `result_state`, `state_message`). A state it does not know means the run is
+still going: the sweep asks again later rather than failing a run on a new Databricks value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dataquality.models import ProfileRunStatus
+
+_SUCCESS = {"SUCCESS", "SUCCESS_WITH_FAILURES"}
+_CANCELED = {"CANCELED", "UPSTREAM_CANCELED", "USER_CANCELED"}
+# Terminal life cycle states of the older `state` object; the newer `status.state` uses TERMINATED.
+_TERMINAL_LIFE_CYCLES = {"TERMINATED", "SKIPPED", "INTERNAL_ERROR"}
+
+
+@dataclass(frozen=True)
+class TranslatedState:
+    status: str
+    error_message: str = ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status != ProfileRunStatus.RUNNING
+
+
+def _describe(life_cycle: str, result: str, message: str) -> str:
+    parts = [f"Databricks state {life_cycle or 'unknown'}"]
+    if result:
+        parts.append(f"result {result}")
+    text = ", ".join(parts)
+    return f"{text}: {message}" if message else text
+
+
+def _read(run: dict) -> tuple[str, str, str]:
+    """(life cycle state, result, message), preferring the newer `status` object."""
+    status = run.get("status") or {}
+    if status.get("state"):
+        details = status.get("termination_details") or {}
+        # The newer API reports the outcome as a termination code (SUCCESS, CANCELED, RUN_EXECUTION_ERROR, ...).
+        return status["state"].upper(), (details.get("code") or "").upper(), details.get("message") or ""
+    state = run.get("state") or {}
+    return (
+        (state.get("life_cycle_state") or "").upper(),
+        (state.get("result_state") or "").upper(),
+        state.get("state_message") or "",
+    )
+
+
+def translate_state(run: dict) -> TranslatedState:
+    life_cycle, result, message = _read(run or {})
+    if life_cycle not in _TERMINAL_LIFE_CYCLES:
+        return TranslatedState(ProfileRunStatus.RUNNING)
+    if life_cycle == "TERMINATED" and result in _SUCCESS:
+        return TranslatedState(ProfileRunStatus.COMPLETED)
+    if life_cycle == "TERMINATED" and result in _CANCELED:
+        return TranslatedState(ProfileRunStatus.CANCELED, _describe(life_cycle, result, message))
+    return TranslatedState(ProfileRunStatus.FAILED, _describe(life_cycle, result, message))
