@@ -1,0 +1,154 @@
+"""Which workspace and credentials `get_client` uses, and what it refuses."""
+
+import pytest
+import responses
+from responses import matchers
+
+from dataquality.databricks import (
+    ConnectionSettingsError,
+    DatabricksNotConfigured,
+    get_client,
+    validate_connection_settings,
+    workspace_host,
+)
+from dataquality.models import Connection
+
+DEFAULT_HOST = "adb-1.azuredatabricks.net"
+OTHER_HOST = "adb-2.azuredatabricks.net"
+ENV_SECRET = "connection-secret-from-env"
+
+
+@pytest.fixture(autouse=True)
+def databricks_settings(settings):
+    settings.DATABRICKS_HOST = f"https://{DEFAULT_HOST}/"
+    settings.DATABRICKS_TOKEN = "default-pat"
+    settings.DATABRICKS_CLIENT_ID = ""
+    settings.DATABRICKS_CLIENT_SECRET = ""
+    settings.DATABRICKS_ALLOWED_HOSTS = []
+    settings.DATABRICKS_SECRET_REF_PREFIX = "DATABRICKS_"
+    return settings
+
+
+def _connection(host: str = DEFAULT_HOST, secret_ref: str = "DATABRICKS_TEAM_TOKEN", **fields) -> Connection:
+    return Connection(name="team", host=host, secret_ref=secret_ref, **fields)
+
+
+def _assert_calls_with(client, base: str, authorization: str) -> None:
+    with responses.RequestsMock() as api:
+        api.get(
+            f"{base}/api/2.2/jobs/get",
+            json={"job_id": 1},
+            match=[matchers.header_matcher({"Authorization": authorization})],
+        )
+        assert client.get_job(1) == {"job_id": 1}
+
+
+def test_default_client_from_settings_with_a_pat():
+    client = get_client()
+    assert client.host == f"https://{DEFAULT_HOST}"
+    _assert_calls_with(client, client.host, "Bearer default-pat")
+
+
+def test_default_client_with_oauth(databricks_settings):
+    databricks_settings.DATABRICKS_TOKEN = ""
+    databricks_settings.DATABRICKS_CLIENT_ID = "sp-id"
+    databricks_settings.DATABRICKS_CLIENT_SECRET = "sp-secret"
+    client = get_client()
+    with responses.RequestsMock() as api:
+        api.post(f"https://{DEFAULT_HOST}/oidc/v1/token", json={"access_token": "at", "expires_in": 3600})
+        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={"job_id": 1}, match=[matchers.header_matcher({"Authorization": "Bearer at"})])
+        client.get_job(1)
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        {"DATABRICKS_HOST": ""},
+        {"DATABRICKS_TOKEN": ""},
+        {"DATABRICKS_TOKEN": "", "DATABRICKS_CLIENT_ID": "sp-id"},
+    ],
+)
+def test_default_client_not_configured(databricks_settings, missing):
+    for name, value in missing.items():
+        setattr(databricks_settings, name, value)
+    with pytest.raises(DatabricksNotConfigured):
+        get_client()
+
+
+def test_connection_client_uses_the_env_var_it_names(databricks_settings, monkeypatch):
+    databricks_settings.DATABRICKS_ALLOWED_HOSTS = [DEFAULT_HOST, f"https://{OTHER_HOST}"]
+    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    client = get_client(_connection(host=f"{OTHER_HOST}/"))
+    assert client.host == f"https://{OTHER_HOST}"
+    _assert_calls_with(client, client.host, f"Bearer {ENV_SECRET}")
+
+
+def test_connection_client_with_oauth(databricks_settings, monkeypatch):
+    monkeypatch.setenv("DATABRICKS_TEAM_SECRET", ENV_SECRET)
+    client = get_client(_connection(secret_ref="DATABRICKS_TEAM_SECRET", auth_type="oauth_m2m", client_id="sp-team"))
+    with responses.RequestsMock() as api:
+        api.post(
+            f"https://{DEFAULT_HOST}/oidc/v1/token",
+            json={"access_token": "team-at", "expires_in": 3600},
+            match=[matchers.header_matcher({"Authorization": "Basic c3AtdGVhbTpjb25uZWN0aW9uLXNlY3JldC1mcm9tLWVudg=="})],
+        )
+        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={}, match=[matchers.header_matcher({"Authorization": "Bearer team-at"})])
+        client.get_job(1)
+
+
+def test_without_an_allow_list_only_the_default_host_is_allowed(monkeypatch):
+    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    assert get_client(_connection(host=f"https://{DEFAULT_HOST.upper()}")).host == f"https://{DEFAULT_HOST}"
+    with pytest.raises(DatabricksNotConfigured, match=OTHER_HOST):
+        get_client(_connection(host=OTHER_HOST))
+
+
+def test_a_host_outside_the_allow_list_is_refused(databricks_settings, monkeypatch):
+    databricks_settings.DATABRICKS_ALLOWED_HOSTS = [OTHER_HOST]
+    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    with pytest.raises(DatabricksNotConfigured, match="not an allowed Databricks workspace"):
+        get_client(_connection(host="https://evil.example.com"))
+    with pytest.raises(DatabricksNotConfigured):
+        get_client(_connection(host=f"https://{OTHER_HOST}@evil.example.com"))
+
+
+def test_a_secret_ref_without_the_prefix_is_refused(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "the-django-secret-key")
+    with pytest.raises(DatabricksNotConfigured) as caught:
+        get_client(_connection(secret_ref="SECRET_KEY"))
+    assert "must start with 'DATABRICKS_'" in str(caught.value)
+    assert "the-django-secret-key" not in str(caught.value)
+
+
+def test_an_unset_env_var_is_named_in_the_error(monkeypatch):
+    monkeypatch.delenv("DATABRICKS_TEAM_TOKEN", raising=False)
+    with pytest.raises(DatabricksNotConfigured, match="environment variable DATABRICKS_TEAM_TOKEN is not set"):
+        get_client(_connection())
+
+
+def test_oauth_connection_without_client_id_is_not_configured(monkeypatch):
+    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    with pytest.raises(DatabricksNotConfigured, match="client_id"):
+        get_client(_connection(auth_type="oauth_m2m"))
+
+
+def test_validate_connection_settings_for_the_serializer(databricks_settings):
+    databricks_settings.DATABRICKS_ALLOWED_HOSTS = [DEFAULT_HOST]
+    validate_connection_settings(f"https://{DEFAULT_HOST}/", "DATABRICKS_TEAM_TOKEN")
+    for host, secret_ref, message in [
+        ("https://evil.example.com", "DATABRICKS_TEAM_TOKEN", "not an allowed Databricks workspace"),
+        (f"https://{DEFAULT_HOST}/api", "DATABRICKS_TEAM_TOKEN", "must not contain a path"),
+        (DEFAULT_HOST, "AWS_SECRET_ACCESS_KEY", "must start with 'DATABRICKS_'"),
+        (DEFAULT_HOST, "DATABRICKS_TEAM TOKEN", "not an environment variable name"),
+    ]:
+        with pytest.raises(ConnectionSettingsError, match=message):
+            validate_connection_settings(host, secret_ref)
+    assert issubclass(ConnectionSettingsError, ValueError)
+
+
+def test_workspace_host(databricks_settings):
+    assert workspace_host() == f"https://{DEFAULT_HOST}"
+    assert workspace_host(_connection(host=f"{OTHER_HOST}/")) == f"https://{OTHER_HOST}"
+    databricks_settings.DATABRICKS_HOST = ""
+    with pytest.raises(DatabricksNotConfigured):
+        workspace_host()

@@ -1,0 +1,154 @@
+"""The request each Jobs API call sends, and what it returns."""
+
+import pytest
+from responses import matchers
+
+from dataquality.databricks import DatabricksNotFound, DatabricksPermanentError
+
+from .conftest import HOST, PAT
+
+JOBS = f"{HOST}/api/2.2/jobs"
+AUTH = matchers.header_matcher({"Authorization": f"Bearer {PAT}"})
+SETTINGS = {"name": "conversioncentral-7", "tags": {"table_group_id": "7"}, "max_concurrent_runs": 1}
+
+
+def test_create_job_posts_the_settings_and_returns_the_id_as_text(api, client):
+    api.post(f"{JOBS}/create", json={"job_id": 991}, match=[AUTH, matchers.json_params_matcher(SETTINGS)])
+    assert client.create_job(SETTINGS) == "991"
+
+
+def test_get_job(api, client):
+    job = {"job_id": 991, "settings": SETTINGS}
+    api.get(f"{JOBS}/get", json=job, match=[AUTH, matchers.query_param_matcher({"job_id": "991"})])
+    assert client.get_job("991") == job
+
+
+def test_list_jobs_filters_by_name_and_follows_every_page(api, client):
+    api.get(
+        f"{JOBS}/list",
+        json={"jobs": [{"job_id": 1}], "has_more": True, "next_page_token": "page-2"},
+        match=[matchers.query_param_matcher({"name": "conversioncentral-7", "limit": "100"})],
+    )
+    api.get(
+        f"{JOBS}/list",
+        json={"jobs": [{"job_id": 2}], "has_more": False},
+        match=[matchers.query_param_matcher({"name": "conversioncentral-7", "limit": "100", "page_token": "page-2"})],
+    )
+    assert [job["job_id"] for job in client.list_jobs(name="conversioncentral-7")] == [1, 2]
+
+
+def test_list_jobs_of_an_empty_workspace(api, client):
+    api.get(f"{JOBS}/list", json={"has_more": False}, match=[matchers.query_param_matcher({"limit": "100"})])
+    assert client.list_jobs() == []
+
+
+def test_find_job_by_name_needs_the_exact_name_and_every_tag(api, client):
+    listed = [
+        {"job_id": 10, "created_time": 1, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "8"}}},
+        {"job_id": 11, "created_time": 2, "settings": {"name": "Conversioncentral-7", "tags": {"table_group_id": "7"}}},
+        {"job_id": 12, "created_time": 3, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "7", "x": "y"}}},
+        {"job_id": 13, "created_time": 0, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "7"}}},
+    ]
+    api.get(f"{JOBS}/list", json={"jobs": listed, "has_more": False})
+    # 10 has another group's tag, 11 another name; of 12 and 13 the newest wins.
+    assert client.find_job_by_name("conversioncentral-7", {"table_group_id": "7"}) == "12"
+
+
+def test_find_job_by_name_answers_none_when_nothing_matches(api, client):
+    api.get(f"{JOBS}/list", json={"jobs": [{"job_id": 10, "settings": {"name": "conversioncentral-7"}}]})
+    assert client.find_job_by_name("conversioncentral-7", {"table_group_id": "7"}) is None
+
+
+def test_reset_job(api, client):
+    api.post(f"{JOBS}/reset", json={}, match=[matchers.json_params_matcher({"job_id": 991, "new_settings": SETTINGS})])
+    assert client.reset_job("991", SETTINGS) is None
+
+
+def test_update_job_with_fields_to_remove(api, client):
+    body = {"job_id": 991, "new_settings": {"timeout_seconds": 60}, "fields_to_remove": ["git_source"]}
+    api.post(f"{JOBS}/update", json={}, match=[matchers.json_params_matcher(body)])
+    client.update_job(991, {"timeout_seconds": 60}, fields_to_remove=["git_source"])
+
+
+def test_update_job_without_fields_to_remove(api, client):
+    body = {"job_id": 991, "new_settings": {"timeout_seconds": 60}}
+    api.post(f"{JOBS}/update", json={}, match=[matchers.json_params_matcher(body)])
+    client.update_job(991, {"timeout_seconds": 60})
+
+
+def test_delete_job(api, client):
+    api.post(f"{JOBS}/delete", json={}, match=[matchers.json_params_matcher({"job_id": 991})])
+    client.delete_job("991")
+
+
+def test_run_now_sends_parameters_and_idempotency_token(api, client):
+    parameters = {"table_group_id": "7", "profile_run_id": "run-uuid", "callback_token": "cb-secret"}
+    api.post(
+        f"{JOBS}/run-now",
+        json={"run_id": 555, "number_in_job": 555},
+        match=[
+            matchers.json_params_matcher(
+                {"job_id": 991, "job_parameters": parameters, "idempotency_token": "run-uuid"}
+            )
+        ],
+    )
+    assert client.run_now("991", parameters, idempotency_token="run-uuid") == {"run_id": 555, "number_in_job": 555}
+
+
+def test_get_run(api, client):
+    run = {"run_id": 555, "state": {"life_cycle_state": "RUNNING"}}
+    api.get(f"{JOBS}/runs/get", json=run, match=[matchers.query_param_matcher({"run_id": "555"})])
+    assert client.get_run(555) == run
+
+
+def test_list_runs(api, client):
+    api.get(
+        f"{JOBS}/runs/list",
+        json={"runs": [{"run_id": 1}, {"run_id": 2}], "has_more": True},
+        match=[matchers.query_param_matcher({"job_id": "991", "active_only": "true", "limit": "5"})],
+    )
+    assert client.list_runs("991", active_only=True, limit=5) == [{"run_id": 1}, {"run_id": 2}]
+
+
+def test_list_runs_of_a_job_without_runs(api, client):
+    api.get(
+        f"{JOBS}/runs/list",
+        json={"has_more": False},
+        match=[matchers.query_param_matcher({"job_id": "991", "active_only": "false", "limit": "25"})],
+    )
+    assert client.list_runs("991") == []
+
+
+def test_cancel_run(api, client):
+    api.post(f"{JOBS}/runs/cancel", json={}, match=[matchers.json_params_matcher({"run_id": 555})])
+    client.cancel_run("555")
+
+
+def test_get_run_output(api, client):
+    output = {"notebook_output": {"result": "ok"}, "metadata": {"run_id": 555}}
+    api.get(f"{JOBS}/runs/get-output", json=output, match=[matchers.query_param_matcher({"run_id": "555"})])
+    assert client.get_run_output(555) == output
+
+
+def test_a_missing_job_reported_as_invalid_parameter_is_not_found(api, client):
+    api.get(
+        f"{JOBS}/get",
+        status=400,
+        json={"error_code": "INVALID_PARAMETER_VALUE", "message": "Job 123 does not exist."},
+    )
+    with pytest.raises(DatabricksNotFound) as caught:
+        client.get_job(123)
+    assert (caught.value.status, caught.value.error_code, caught.value.permanent) == (400, "INVALID_PARAMETER_VALUE", True)
+    assert "Job 123 does not exist" in str(caught.value)
+
+
+def test_other_invalid_parameters_are_permanent_errors(api, client):
+    api.post(
+        f"{JOBS}/create",
+        status=400,
+        json={"error_code": "INVALID_PARAMETER_VALUE", "message": "Missing required field: tasks"},
+    )
+    with pytest.raises(DatabricksPermanentError) as caught:
+        client.create_job(SETTINGS)
+    assert not isinstance(caught.value, DatabricksNotFound)
+    assert caught.value.message == "Missing required field: tasks"
