@@ -5,12 +5,12 @@ from rest_framework.test import APIClient
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="analyst", password="not-used-in-tests-1")
+    return django_user_model.objects.create_user(username="analyst")
 
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_user(username="admin", password="not-used-in-tests-1", is_staff=True)
+    return django_user_model.objects.create_user(username="admin", is_staff=True)
 
 
 def _token_client(user) -> APIClient:
