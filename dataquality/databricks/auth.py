@@ -75,7 +75,9 @@ class OAuthMachineToMachine:
         )
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not token:
-            raise DatabricksAuthError("The OAuth token endpoint answered without an access_token.", request=f"POST {TOKEN_PATH}")
+            raise DatabricksAuthError(
+                "The OAuth token endpoint answered without an access_token.", request=f"POST {TOKEN_PATH}"
+            )
         lifetime = float(answer.get("expires_in") or 0)
         self._access_token = token
         self._refresh_at = fetched_at + max(0.0, lifetime - REFRESH_MARGIN_SECONDS)

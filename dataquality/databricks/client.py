@@ -82,7 +82,9 @@ class DatabricksClient:
             existing = self._find_after_ambiguous_create(settings)
             if existing is None:
                 raise
-            logger.warning("databricks jobs/create outcome unknown; adopted job %s named %r", existing, settings["name"])
+            logger.warning(
+                "databricks jobs/create outcome unknown; adopted job %s named %r", existing, settings["name"]
+            )
             return existing
         return str(answer["job_id"])
 

@@ -1,5 +1,6 @@
 """OAuth machine-to-machine: one token for many calls, refreshed before it expires."""
 
+import base64
 import threading
 
 import pytest
@@ -12,11 +13,11 @@ from .conftest import HOST, make_client
 
 CLIENT_ID = "sp-client-id"
 CLIENT_SECRET = "sp-client-secret-value"
+BASIC = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()  # HTTP basic auth
 TOKEN_URL = f"{HOST}/oidc/v1/token"
 TOKEN_REQUEST = [
     matchers.urlencoded_params_matcher({"grant_type": "client_credentials", "scope": "all-apis"}),
-    # HTTP basic auth of client_id:client_secret.
-    matchers.header_matcher({"Authorization": "Basic c3AtY2xpZW50LWlkOnNwLWNsaWVudC1zZWNyZXQtdmFsdWU="}),
+    matchers.header_matcher({"Authorization": f"Basic {BASIC}"}),
 ]
 
 
@@ -76,7 +77,8 @@ def test_threads_share_one_token(oauth_client):
 
 
 def test_a_refused_client_secret_is_an_auth_error(api, oauth_client):
-    api.post(TOKEN_URL, status=401, json={"error": "invalid_client", "error_description": "Client authentication failed"})
+    refusal = {"error": "invalid_client", "error_description": "Client authentication failed"}
+    api.post(TOKEN_URL, status=401, json=refusal)
     with pytest.raises(DatabricksAuthError) as caught:
         oauth_client.get_job(1)
     assert caught.value.status == 401 and caught.value.error_code == "invalid_client"

@@ -1,5 +1,7 @@
 """Which workspace and credentials `get_client` uses, and what it refuses."""
 
+import base64
+
 import pytest
 import responses
 from responses import matchers
@@ -16,6 +18,7 @@ from dataquality.models import Connection
 DEFAULT_HOST = "adb-1.azuredatabricks.net"
 OTHER_HOST = "adb-2.azuredatabricks.net"
 ENV_SECRET = "connection-secret-from-env"
+TEAM_BASIC = base64.b64encode(f"sp-team:{ENV_SECRET}".encode()).decode()  # HTTP basic auth
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +34,10 @@ def databricks_settings(settings):
 
 def _connection(host: str = DEFAULT_HOST, secret_ref: str = "DATABRICKS_TEAM_TOKEN", **fields) -> Connection:
     return Connection(name="team", host=host, secret_ref=secret_ref, **fields)
+
+
+def _bearer(token: str):
+    return matchers.header_matcher({"Authorization": f"Bearer {token}"})
 
 
 def _assert_calls_with(client, base: str, authorization: str) -> None:
@@ -56,7 +63,7 @@ def test_default_client_with_oauth(databricks_settings):
     client = get_client()
     with responses.RequestsMock() as api:
         api.post(f"https://{DEFAULT_HOST}/oidc/v1/token", json={"access_token": "at", "expires_in": 3600})
-        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={"job_id": 1}, match=[matchers.header_matcher({"Authorization": "Bearer at"})])
+        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={"job_id": 1}, match=[_bearer("at")])
         client.get_job(1)
 
 
@@ -90,9 +97,9 @@ def test_connection_client_with_oauth(databricks_settings, monkeypatch):
         api.post(
             f"https://{DEFAULT_HOST}/oidc/v1/token",
             json={"access_token": "team-at", "expires_in": 3600},
-            match=[matchers.header_matcher({"Authorization": "Basic c3AtdGVhbTpjb25uZWN0aW9uLXNlY3JldC1mcm9tLWVudg=="})],
+            match=[matchers.header_matcher({"Authorization": f"Basic {TEAM_BASIC}"})],
         )
-        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={}, match=[matchers.header_matcher({"Authorization": "Bearer team-at"})])
+        api.get(f"https://{DEFAULT_HOST}/api/2.2/jobs/get", json={}, match=[_bearer("team-at")])
         client.get_job(1)
 
 

@@ -36,7 +36,8 @@ def test_read_dbfs_stops_on_an_empty_chunk(api, client):
 
 
 def test_read_dbfs_of_a_missing_file(api, client):
-    api.get(DBFS_READ, status=404, json={"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No file or directory exists on path /x."})
+    missing = {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No file or directory exists on path /x."}
+    api.get(DBFS_READ, status=404, json=missing)
     with pytest.raises(DatabricksNotFound):
         client.read_dbfs("dbfs:/x")
 
@@ -56,7 +57,8 @@ def test_read_payload_dispatches_on_the_path(api, client):
 
 
 @pytest.mark.parametrize(
-    "path", ["s3://bucket/run.json", "/tmp/run.json", "run.json", "", "dbfs:/profiles/../../etc/passwd", "/Volumes/a/../b"]
+    "path",
+    ["s3://bucket/run.json", "/tmp/run.json", "run.json", "", "dbfs:/profiles/../../etc/passwd", "/Volumes/a/../b"],
 )
 def test_read_payload_refuses_other_paths_without_calling_databricks(api, client, path):
     with pytest.raises(DatabricksPermanentError) as caught:

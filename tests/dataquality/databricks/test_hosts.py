@@ -5,7 +5,12 @@ from dataquality.databricks.hosts import base_url, hostname
 
 @pytest.mark.parametrize(
     "written",
-    ["adb-1.azuredatabricks.net", "https://adb-1.azuredatabricks.net", "https://ADB-1.azuredatabricks.net/", " adb-1.azuredatabricks.net/ "],
+    [
+        "adb-1.azuredatabricks.net",
+        "https://adb-1.azuredatabricks.net",
+        "https://ADB-1.azuredatabricks.net/",
+        " adb-1.azuredatabricks.net/ ",
+    ],
 )
 def test_the_ways_of_writing_a_host(written):
     assert base_url(written) == "https://adb-1.azuredatabricks.net"
@@ -19,7 +24,15 @@ def test_an_explicit_scheme_and_port_are_kept():
 
 @pytest.mark.parametrize(
     "written",
-    ["", "ftp://host", "https://user:pw@host", "https://good.net@evil.com", "https://host/path", "https://host?x=1", "https://host:notaport"],
+    [
+        "",
+        "ftp://host",
+        "https://user:pw@host",
+        "https://good.net@evil.com",
+        "https://host/path",
+        "https://host?x=1",
+        "https://host:notaport",
+    ],
 )
 def test_anything_but_a_plain_host_is_refused(written):
     with pytest.raises(ValueError):

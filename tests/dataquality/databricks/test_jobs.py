@@ -43,11 +43,14 @@ def test_list_jobs_of_an_empty_workspace(api, client):
 
 
 def test_find_job_by_name_needs_the_exact_name_and_every_tag(api, client):
+    def job(job_id: int, created_time: int, name: str, tags: dict) -> dict:
+        return {"job_id": job_id, "created_time": created_time, "settings": {"name": name, "tags": tags}}
+
     listed = [
-        {"job_id": 10, "created_time": 1, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "8"}}},
-        {"job_id": 11, "created_time": 2, "settings": {"name": "Conversioncentral-7", "tags": {"table_group_id": "7"}}},
-        {"job_id": 12, "created_time": 3, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "7", "x": "y"}}},
-        {"job_id": 13, "created_time": 0, "settings": {"name": "conversioncentral-7", "tags": {"table_group_id": "7"}}},
+        job(10, 1, "conversioncentral-7", {"table_group_id": "8"}),
+        job(11, 2, "Conversioncentral-7", {"table_group_id": "7"}),
+        job(12, 3, "conversioncentral-7", {"table_group_id": "7", "x": "y"}),
+        job(13, 0, "conversioncentral-7", {"table_group_id": "7"}),
     ]
     api.get(f"{JOBS}/list", json={"jobs": listed, "has_more": False})
     # 10 has another group's tag, 11 another name; of 12 and 13 the newest wins.
@@ -138,7 +141,8 @@ def test_a_missing_job_reported_as_invalid_parameter_is_not_found(api, client):
     )
     with pytest.raises(DatabricksNotFound) as caught:
         client.get_job(123)
-    assert (caught.value.status, caught.value.error_code, caught.value.permanent) == (400, "INVALID_PARAMETER_VALUE", True)
+    error = caught.value
+    assert (error.status, error.error_code, error.permanent) == (400, "INVALID_PARAMETER_VALUE", True)
     assert "Job 123 does not exist" in str(caught.value)
 
 

@@ -49,7 +49,9 @@ def test_no_secret_is_logged_or_carried_by_an_error(api, clock, caplog):
     api.post(f"{HOST}/oidc/v1/token", json={"access_token": ACCESS_TOKEN, "expires_in": 3600})
     # Databricks echoing the request, secrets included, in its error message.
     echo = f"Invalid job_parameters {{'callback_token': '{CALLBACK_TOKEN}'}} sent with Bearer {ACCESS_TOKEN}"
-    api.post(f"{HOST}/api/2.2/jobs/run-now", status=400, json={"error_code": "INVALID_PARAMETER_VALUE", "message": echo})
+    api.post(
+        f"{HOST}/api/2.2/jobs/run-now", status=400, json={"error_code": "INVALID_PARAMETER_VALUE", "message": echo}
+    )
     api.post(
         f"{HOST}/api/2.2/jobs/run-now",
         status=400,

@@ -14,11 +14,16 @@ def test_redact_text_masks_keyed_values_in_json_reprs_and_queries():
 
 
 def test_redact_text_masks_known_values_without_keys():
-    assert redact_text("rejected value s3cr3t-long and s3cr3t", ["s3cr3t", "s3cr3t-long"]) == "rejected value *** and ***"
+    redacted = redact_text("rejected value s3cr3t-long and s3cr3t", ["s3cr3t", "s3cr3t-long"])
+    assert redacted == "rejected value *** and ***"
 
 
 def test_redact_data_and_secret_values_walk_nested_structures():
-    body = {"job_id": 1, "job_parameters": {"callback_token": "cb", "profile_run_id": "r"}, "list": [{"password": "pw"}]}
+    body = {
+        "job_id": 1,
+        "job_parameters": {"callback_token": "cb", "profile_run_id": "r"},
+        "list": [{"password": "pw"}],
+    }
     assert redact_data(body) == {
         "job_id": 1,
         "job_parameters": {"callback_token": "***", "profile_run_id": "r"},

@@ -11,17 +11,18 @@ from .conftest import HOST, make_client
 JOBS = f"{HOST}/api/2.2/jobs"
 SETTINGS = {"name": "conversioncentral-7", "tags": {"table_group_id": "7", "deployment": "prod"}}
 PARAMETERS = {"table_group_id": "7", "profile_run_id": "run-uuid"}
+RATE_LIMITED = {"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "slow down"}
 
 
 def test_429_is_retried_after_the_wait_databricks_asks_for(api, client, clock):
-    api.get(f"{JOBS}/runs/get", status=429, headers={"Retry-After": "7"}, json={"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "slow down"})
+    api.get(f"{JOBS}/runs/get", status=429, headers={"Retry-After": "7"}, json=RATE_LIMITED)
     api.get(f"{JOBS}/runs/get", json={"run_id": 5})
     assert client.get_run(5) == {"run_id": 5}
     assert clock.sleeps == [7.0]
 
 
 def test_429_whose_wait_exceeds_the_budget_is_raised_at_once(api, client, clock):
-    api.get(f"{JOBS}/runs/get", status=429, headers={"Retry-After": "120"}, json={"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "later"})
+    api.get(f"{JOBS}/runs/get", status=429, headers={"Retry-After": "120"}, json=RATE_LIMITED)
     with pytest.raises(DatabricksRateLimited) as caught:
         client.get_run(5)
     assert caught.value.retry_after == 120.0 and not caught.value.permanent
