@@ -97,7 +97,8 @@ class Transport:
             message = f"{type(exc).__name__}: {redact_text(str(exc), secrets)}"
             # `from None`: the requests exception repeats the URL and adds nothing once logged.
             raise error_class(message, request=described) from None
-        self._log(described, response.status_code, started, attempt, logging.INFO if response.ok else logging.WARNING)
+        level = logging.INFO if _succeeded(response) else logging.WARNING
+        self._log(described, response.status_code, started, attempt, level)
         return response
 
     def _log(self, described: str, outcome: int | str, started: float, attempt: int, level: int) -> None:
@@ -116,8 +117,13 @@ class Transport:
         return backoff * (0.5 + 0.5 * self._random())
 
 
+def _succeeded(response: requests.Response) -> bool:
+    # Not `response.ok`, which includes 3xx: redirects are not followed, so one is an error here.
+    return 200 <= response.status_code < 300
+
+
 def _decode(response: requests.Response, raw: bool, request: str, secrets: list[str]) -> Any:
-    if response.ok:
+    if _succeeded(response):
         if raw:
             return response.content
         if not response.content:

@@ -156,3 +156,12 @@ def test_other_invalid_parameters_are_permanent_errors(api, client):
         client.create_job(SETTINGS)
     assert not isinstance(caught.value, DatabricksNotFound)
     assert caught.value.message == "Missing required field: tasks"
+
+
+def test_a_redirect_is_not_followed(api, client):
+    # A proxy's login page, say: following it would send the token elsewhere.
+    api.get(f"{JOBS}/get", status=302, headers={"Location": "https://login.example.com/"})
+    with pytest.raises(DatabricksPermanentError) as caught:
+        client.get_job(1)
+    assert caught.value.status == 302
+    assert len(api.calls) == 1

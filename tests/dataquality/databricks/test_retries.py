@@ -136,3 +136,4 @@ def test_create_refused_outright_is_not_followed_by_a_lookup(api, client):
     with pytest.raises(DatabricksPermanentError):
         client.create_job(SETTINGS)
     assert len(api.calls) == 1
+
