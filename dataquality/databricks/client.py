@@ -21,7 +21,8 @@ from .errors import DatabricksAuthError, DatabricksError, DatabricksPermanentErr
 from .hosts import base_url
 from .transport import Transport
 
-logger = logging.getLogger("dataquality.databricks")
+# Not "dataquality.databricks" itself: that logger has exactly one line per HTTP request.
+logger = logging.getLogger(__name__)
 
 JOBS = "/api/2.2/jobs"
 DBFS_READ = "/api/2.0/dbfs/read"
