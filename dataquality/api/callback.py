@@ -1,0 +1,154 @@
+"""The notebook's endpoints: the completion callback and the run manifest (contract sections 3 and 5).
+
+They take `Authorization: Bearer <callback_token>`, a token scoped to the run in the URL; REST tokens and
+sessions are not accepted here.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dataquality.api.callback_serializers import CompletionPayloadSerializer
+from dataquality.models import ProfileRun
+from dataquality.services.callback_tokens import token_expired, token_matches
+from dataquality.services.completion import RunCanceled, complete_profile_run
+from dataquality.services.manifest import build_manifest
+from dataquality.services.profiling import run_summary
+
+
+@dataclass(frozen=True)
+class CallbackCaller:
+    """The notebook of one run, as `request.user`; the run itself is `request.auth`."""
+
+    profile_run_id: UUID
+    is_authenticated = True
+
+
+class CallbackTokenAuthentication(BaseAuthentication):
+    """`Bearer <token>` where the token is the HMAC of the run id in the URL.
+
+    A token that does not match that id gets 401 before any lookup, so a caller without a valid token learns
+    nothing about which runs exist; a matching token for a missing run gets 404.
+    """
+
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2 or not parts[1].isascii():
+            raise exceptions.AuthenticationFailed("Malformed bearer token.")
+        profile_run_id = request.parser_context["kwargs"]["profile_run_id"]
+        if not token_matches(profile_run_id, parts[1].decode("ascii")):
+            raise exceptions.AuthenticationFailed("Invalid callback token for this profile run.")
+        profile_run = ProfileRun.objects.select_related("table_group").filter(pk=profile_run_id).first()
+        if profile_run is None:
+            raise exceptions.NotFound("Unknown profile run.")
+        if token_expired(profile_run):
+            raise exceptions.AuthenticationFailed("The callback token of this profile run has expired.")
+        return CallbackCaller(profile_run.pk), profile_run
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="profile-callback"'
+
+
+class CallbackTokenScheme(OpenApiAuthenticationExtension):
+    target_class = CallbackTokenAuthentication
+    name = "callbackToken"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The payload is larger than the callback accepts."
+    default_code = "payload_too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON, refused with 413 above PROFILE_CALLBACK_MAX_BYTES by declared or by actual length.
+
+    It never buffers more than the limit plus one byte, whatever Content-Length claims.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.PROFILE_CALLBACK_MAX_BYTES
+        declared = parser_context["request"].META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge()
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise PayloadTooLarge()
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class _NotebookView(APIView):
+    authentication_classes = [CallbackTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+_RunSummary = inline_serializer(
+    "CallbackRunSummary",
+    {
+        "profile_run_id": serializers.UUIDField(),
+        "table_group_id": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "databricks_run_id": serializers.CharField(allow_null=True),
+        "databricks_job_id": serializers.CharField(allow_null=True),
+        "run_page_url": serializers.CharField(),
+        "warnings": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+class CompleteProfileRunView(_NotebookView):
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(
+        operation_id="complete_profile_run",
+        request=CompletionPayloadSerializer,
+        responses={
+            200: _RunSummary,
+            400: OpenApiResponse(description="Malformed payload; nothing was written."),
+            401: OpenApiResponse(description="Missing, wrong, other run's or expired callback token."),
+            404: OpenApiResponse(description="Unknown profile run."),
+            409: OpenApiResponse(description="The run was canceled."),
+            413: OpenApiResponse(description="Payload over PROFILE_CALLBACK_MAX_BYTES."),
+            415: OpenApiResponse(description="Not JSON."),
+        },
+    )
+    def post(self, request, profile_run_id: UUID):
+        try:
+            profile_run = complete_profile_run(profile_run_id=profile_run_id, payload=request.data, source="callback")
+        except RunCanceled as error:
+            raise Conflict(str(error)) from error
+        return Response(run_summary(profile_run))
+
+
+class ProfileRunManifestView(_NotebookView):
+    @extend_schema(
+        operation_id="profile_run_manifest",
+        responses={200: OpenApiResponse(description="What the notebook must profile for this run.")},
+    )
+    def get(self, request, profile_run_id: UUID):
+        return Response(build_manifest(request.auth))

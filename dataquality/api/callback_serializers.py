@@ -1,0 +1,176 @@
+"""Validation of the completion payload (contract section 5), shared by the callback and the monitor sweep.
+
+The serializers only validate: `complete_profile_run` writes. Bounds come from the model fields, so a
+payload that the database would refuse gets field errors instead of a database error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+
+from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
+
+PAYLOAD_STATUSES = (ProfileRunStatus.COMPLETED, ProfileRunStatus.FAILED)
+
+_INTEGER_MAX = {models.BigIntegerField: 2**63 - 1, models.IntegerField: 2**31 - 1}
+
+
+def _count_bounds(model: type[models.Model], names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """`extra_kwargs` making each named integer field a count: at least 0, at most what its column holds."""
+    bounds = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        bounds[name] = {"min_value": 0, "max_value": _INTEGER_MAX[type(field)]}
+    return bounds
+
+
+def _without_nul(value: Any) -> Any:
+    # Neither PostgreSQL text nor jsonb can hold NUL, and dirty data may well contain it: show it, don't refuse it.
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+
+def _keep_whitespace(*names: str) -> dict[str, dict[str, bool]]:
+    # Names and values are data: a leading space is what the leading-space check is about.
+    return {name: {"trim_whitespace": False} for name in names}
+
+
+class ScalarTextField(serializers.CharField):
+    """A min or max value: text, a number or a boolean, stored as text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool):
+            return "true" if data else "false"
+        return super().to_internal_value(_without_nul(data))
+
+
+class ScalarValueField(serializers.Field):
+    """A top value as the engine reported it: a string, a number, a boolean or null."""
+
+    default_error_messages = {"invalid": "Expected a string, a number, a boolean or null."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, (str, int, float, bool)):
+            self.fail("invalid")
+        return _without_nul(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class FrequencySerializer(serializers.Serializer):
+    """One entry of `top_values` or `top_patterns`."""
+
+    value = ScalarValueField()
+    count = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
+
+
+_COLUMN_COUNTS = (
+    "row_count", "null_count", "distinct_count", "zero_count", "negative_count", "blank_count",
+    "leading_space_count", "numeric_like_count", "date_like_count", "future_count", "before_1900_count",
+    "true_count", "false_count", "ordinal_position", "min_length", "max_length",
+)
+_COLUMN_MEASURES = ("distinct_count_approximate", "min_value", "max_value", "mean", "stddev", "p25", "p50", "p75", "avg_length")
+
+
+class ColumnSerializer(serializers.ModelSerializer):
+    """A column: the ProfileColumn metrics by name; any other key goes into `extra`."""
+
+    min_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    max_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    top_values = FrequencySerializer(many=True, required=False)
+    top_patterns = FrequencySerializer(many=True, required=False)
+    extra = serializers.DictField(required=False)
+
+    class Meta:
+        model = ProfileColumn
+        fields = (
+            "column_name", "data_type", "general_type", *_COLUMN_COUNTS, *_COLUMN_MEASURES,
+            "top_values", "top_patterns", "extra",
+        )
+        extra_kwargs = {**_count_bounds(ProfileColumn, _COLUMN_COUNTS), **_keep_whitespace("column_name")}
+
+    def to_internal_value(self, data: Any) -> dict:
+        validated = super().to_internal_value(data)
+        undeclared = {key: value for key, value in data.items() if key not in self.fields}
+        validated["extra"] = {**validated.get("extra", {}), **undeclared}
+        return validated
+
+
+class TableSerializer(serializers.ModelSerializer):
+    """A table of the run: `table_name` is bare, the schema is separate."""
+
+    sampled = serializers.BooleanField(required=False, allow_null=True)
+    columns = ColumnSerializer(many=True, required=False)
+
+    class Meta:
+        model = ProfileResult
+        fields = ("schema_name", "table_name", "row_count", "column_count", "error", "sampled", "columns")
+        extra_kwargs = {
+            **_count_bounds(ProfileResult, ("row_count", "column_count")),
+            **_keep_whitespace("schema_name", "table_name"),
+        }
+
+    def validate_columns(self, columns: list[dict]) -> list[dict]:
+        counts = Counter(column["column_name"] for column in columns)
+        duplicated = sorted(name for name, count in counts.items() if count > 1)
+        if duplicated:
+            raise serializers.ValidationError(f"Duplicate column names: {', '.join(duplicated)}.")
+        return columns
+
+
+class AnomalySerializer(serializers.ModelSerializer):
+    """An anomaly: `table_name` is qualified (`schema.table`). Unknown types and severities are kept as given."""
+
+    class Meta:
+        model = ProfileAnomaly
+        fields = ("table_name", "column_name", "anomaly_type", "severity", "description", "detected_at")
+        extra_kwargs = {"detected_at": {"required": False, "allow_null": True}, **_keep_whitespace("table_name", "column_name")}
+
+
+class CompletionPayloadSerializer(serializers.Serializer):
+    """The document the notebook posts to the callback and writes to `payload_path`."""
+
+    profile_run_id = serializers.UUIDField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=PAYLOAD_STATUSES)
+    row_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
+    anomaly_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    completed_at = serializers.DateTimeField(required=False, allow_null=True)
+    profile_version = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=50)
+    sampled = serializers.BooleanField(required=False, allow_null=True)
+    anomalies = AnomalySerializer(many=True, required=False)
+    tables = TableSerializer(many=True, required=False)
+
+    def validate_profile_run_id(self, value):
+        expected = self.context.get("profile_run_id")
+        if value is not None and expected is not None and str(value) != str(expected):
+            raise serializers.ValidationError(f"This payload is for run {value}, not {expected}.")
+        return value
+
+    def validate_tables(self, tables: list[dict]) -> list[dict]:
+        seen: set[tuple[str, str]] = set()
+        for table in tables:
+            key = (table.get("schema_name", ""), table["table_name"])
+            if key in seen:
+                raise serializers.ValidationError(f"Table {'.'.join(filter(None, key))} is listed twice.")
+            seen.add(key)
+        return tables
+
+
+def parse_completion_payload(data: Any, *, profile_run_id=None) -> dict:
+    """The validated payload, or `rest_framework.exceptions.ValidationError` with the field errors.
+
+    With `profile_run_id`, a payload naming another run is refused.
+    """
+    serializer = CompletionPayloadSerializer(data=data, context={"profile_run_id": profile_run_id})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

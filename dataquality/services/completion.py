@@ -1,0 +1,131 @@
+"""The completion sink: applies a notebook's payload to its run, from the callback or from the payload file.
+
+The payload is validated before any write, then the run's rows are replaced in one transaction under a lock
+on the run row, so a repeated or concurrent callback leaves exactly one set of anomalies, results and columns.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dataquality.api.callback_serializers import parse_completion_payload
+from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+_RUN_FIELDS = (
+    "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
+    "started_at", "completed_at", "sampled", "profile_version",
+)
+
+
+class RunCanceled(Exception):
+    """The run was canceled by a user: a late payload must not bring it back."""
+
+    def __init__(self, profile_run: ProfileRun):
+        super().__init__(f"Profile run {profile_run.pk} was canceled; its results are not accepted.")
+        self.profile_run = profile_run
+
+
+def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callback") -> ProfileRun:
+    """Validate `payload` and make it the run's outcome, replacing any earlier one.
+
+    Raises `rest_framework.exceptions.ValidationError` (nothing written), `ProfileRun.DoesNotExist`, or
+    `RunCanceled`. A `failed` or `completed` run is completed again: a late or retried notebook knows better
+    than a timeout.
+    """
+    data = parse_completion_payload(payload, profile_run_id=profile_run_id)
+    completed_at = data.get("completed_at") or timezone.now()
+    anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
+    results, columns = _results_and_columns(profile_run_id, data.get("tables"))
+
+    with transaction.atomic():
+        profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
+        if profile_run.status == ProfileRunStatus.CANCELED:
+            raise RunCanceled(profile_run)
+        previous_status = profile_run.status
+        for model in (ProfileAnomaly, ProfileResult, ProfileColumn):
+            model.objects.filter(profile_run=profile_run).delete()
+        ProfileAnomaly.objects.bulk_create(anomalies, batch_size=BATCH_SIZE)
+        ProfileResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
+        ProfileColumn.objects.bulk_create(columns, batch_size=BATCH_SIZE)
+        _apply_outcome(profile_run, data, completed_at, anomalies, results, columns)
+        profile_run.save(update_fields=_RUN_FIELDS)
+
+    logger.info(
+        "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s)",
+        profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns), len(anomalies),
+    )
+    return profile_run
+
+
+def _apply_outcome(
+    profile_run: ProfileRun,
+    data: dict,
+    completed_at: datetime,
+    anomalies: list[ProfileAnomaly],
+    results: list[ProfileResult],
+    columns: list[ProfileColumn],
+) -> None:
+    tables = data.get("tables")
+    profile_run.status = data["status"]
+    profile_run.completed_at = completed_at
+    profile_run.started_at = profile_run.started_at or data.get("started_at")
+    profile_run.anomaly_count = _first_given(data.get("anomaly_count"), len(anomalies))
+    profile_run.row_count = _first_given(data.get("row_count"), _sum_known(result.row_count for result in results))
+    profile_run.table_count = len(results) if tables is not None else None
+    profile_run.column_count = (
+        _sum_known(result.column_count for result in results) if tables is not None else None
+    )
+    # A run is sampled when the payload says so or any of its tables was.
+    profile_run.sampled = bool(data.get("sampled")) or any(table.get("sampled") for table in tables or ())
+    profile_run.profile_version = data.get("profile_version") or ""
+    profile_run.error_message = data.get("error_message") or (
+        "The notebook reported a failure without a message." if data["status"] == ProfileRunStatus.FAILED else ""
+    )
+
+
+def _anomalies(profile_run_id, entries: list[dict], completed_at: datetime) -> list[ProfileAnomaly]:
+    return [
+        ProfileAnomaly(profile_run_id=profile_run_id, **{**entry, "detected_at": entry.get("detected_at") or completed_at})
+        for entry in entries
+    ]
+
+
+def _results_and_columns(profile_run_id, tables: list[dict] | None) -> tuple[list[ProfileResult], list[ProfileColumn]]:
+    results: list[ProfileResult] = []
+    columns: list[ProfileColumn] = []
+    for table in tables or ():
+        table_columns = table.get("columns", [])
+        schema_name = table.get("schema_name", "")
+        results.append(
+            ProfileResult(
+                profile_run_id=profile_run_id,
+                schema_name=schema_name,
+                table_name=table["table_name"],
+                row_count=table.get("row_count"),
+                # A table that failed before its columns were read reports no columns and may say so itself.
+                column_count=_first_given(table.get("column_count"), len(table_columns)),
+                error=table.get("error") or None,
+            )
+        )
+        columns.extend(
+            ProfileColumn(profile_run_id=profile_run_id, schema_name=schema_name, table_name=table["table_name"], **column)
+            for column in table_columns
+        )
+    return results, columns
+
+
+def _first_given(value, fallback):
+    return fallback if value is None else value
+
+
+def _sum_known(values) -> int | None:
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None

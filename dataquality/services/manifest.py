@@ -1,0 +1,59 @@
+"""The run manifest: what the notebook must profile, and what it compares against (contract section 3)."""
+
+from __future__ import annotations
+
+import copy
+
+from django.db.models import F, Subquery
+
+from dataquality.models import ProfileResult, ProfileRun, ProfileRunStatus
+
+
+def build_manifest(profile_run: ProfileRun) -> dict:
+    """The group's scope and sampling, its explicit tables, the thresholds and the previous row counts.
+
+    Three queries at most: the group (none when it is already loaded), its tables, the previous counts.
+    """
+    group = profile_run.table_group
+    return {
+        "profile_run_id": str(profile_run.pk),
+        "table_group_id": group.pk,
+        "catalog": group.catalog,
+        "schema_name": group.schema_name,
+        # The contract's default: a blank include mask selects everything.
+        "include_mask": group.include_mask or "%",
+        "exclude_mask": group.exclude_mask,
+        "sample_percent": group.sample_percent,
+        "sample_min_rows": group.sample_min_rows,
+        "tables": [
+            {"schema_name": schema_name, "table_name": table_name}
+            for schema_name, table_name in group.tables.values_list("schema_name", "table_name")
+        ],
+        "thresholds": default_thresholds(),
+        "previous_row_counts": previous_row_counts(profile_run),
+    }
+
+
+def default_thresholds() -> dict:
+    """The engine's anomaly thresholds, which the notebook applies unless told otherwise."""
+    try:
+        from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
+    except ModuleNotFoundError as error:
+        if error.name != "notebooks.dq_profiler.thresholds":
+            raise
+        return {}  # the engine's thresholds module has not landed yet; the notebook then uses its own defaults
+    return copy.deepcopy(dict(DEFAULT_THRESHOLDS))
+
+
+def previous_row_counts(profile_run: ProfileRun) -> dict[str, int]:
+    """`{"schema.table": row_count}` from the group's last completed run other than this one, in one query."""
+    last_completed = (
+        ProfileRun.objects.filter(table_group_id=profile_run.table_group_id, status=ProfileRunStatus.COMPLETED)
+        .exclude(pk=profile_run.pk)
+        .order_by(F("completed_at").desc(nulls_last=True), "-created_at")
+        .values("pk")[:1]
+    )
+    rows = ProfileResult.objects.filter(profile_run=Subquery(last_completed), row_count__isnull=False).values_list(
+        "schema_name", "table_name", "row_count"
+    )
+    return {f"{schema_name}.{table_name}" if schema_name else table_name: row_count for schema_name, table_name, row_count in rows}
