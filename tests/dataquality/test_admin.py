@@ -1,0 +1,96 @@
+"""The admin: every page renders, secrets never show, run actions go through the services."""
+
+import pytest
+from django.urls import reverse
+
+from dataquality.models import Connection, ProfileAnomaly, ProfileRun
+
+pytestmark = pytest.mark.django_db
+
+SECRET_VALUE = "dapi-super-secret-value-0123456789"
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(username="root", email="root@example.com", password=None)
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def run(table_group):
+    from django.utils import timezone
+
+    run = ProfileRun.objects.create(
+        table_group=table_group, status="running", databricks_run_id="9001", databricks_job_id="101",
+        run_page_url="https://adb-1234.5.azuredatabricks.net/jobs/101/runs/9001",
+    )
+    ProfileAnomaly.objects.create(
+        profile_run=run, table_name="sales.orders", column_name="id", anomaly_type="duplicate_key_values",
+        severity="high", description="2 duplicates", detected_at=timezone.now(),
+    )
+    return run
+
+
+@pytest.mark.parametrize("model", ["connection", "dataset", "tablegroup", "table", "profilerun", "profilecolumn"])
+def test_changelists_render(admin_client, run, model):
+    assert admin_client.get(reverse(f"admin:dataquality_{model}_changelist")).status_code == 200
+
+
+def test_run_page_links_to_databricks_and_shows_anomalies_read_only(admin_client, run):
+    page = admin_client.get(reverse("admin:dataquality_profilerun_change", args=[run.pk])).content.decode()
+    assert 'href="https://adb-1234.5.azuredatabricks.net/jobs/101/runs/9001"' in page
+    assert "2 duplicates" in page
+    assert 'name="anomalies-0-description"' not in page  # rendered as text, not an input
+
+
+def test_runs_filter_by_status_and_search_by_databricks_id(admin_client, run):
+    url = reverse("admin:dataquality_profilerun_changelist")
+    assert str(run.pk) in admin_client.get(url, {"status__exact": "running"}).content.decode()
+    assert str(run.pk) not in admin_client.get(url, {"status__exact": "completed"}).content.decode()
+    assert str(run.pk) in admin_client.get(url, {"q": "9001"}).content.decode()
+
+
+def test_connection_page_never_shows_the_secret(admin_client, monkeypatch):
+    monkeypatch.setenv("DATABRICKS_PROD_TOKEN", SECRET_VALUE)
+    connection = Connection.objects.create(name="prod", host="adb-1.azuredatabricks.net", secret_ref="DATABRICKS_PROD_TOKEN")
+    for url in (
+        reverse("admin:dataquality_connection_changelist"),
+        reverse("admin:dataquality_connection_change", args=[connection.pk]),
+    ):
+        page = admin_client.get(url).content.decode()
+        assert "DATABRICKS_PROD_TOKEN" in page
+        assert SECRET_VALUE not in page
+
+
+def test_cancel_action_cancels_on_databricks(admin_client, run, workspace):
+    workspace.accepts("runs/cancel")
+    admin_client.post(
+        reverse("admin:dataquality_profilerun_changelist"),
+        {"action": "cancel_runs", "_selected_action": [str(run.pk)]},
+    )
+    run.refresh_from_db()
+    assert run.status == "canceled"
+    assert workspace.bodies("runs/cancel") == [{"run_id": 9001}]
+
+
+def test_reconcile_action_applies_the_databricks_state(admin_client, run, workspace):
+    workspace.mock.get(
+        "https://adb-1234.5.azuredatabricks.net/api/2.2/jobs/runs/get",
+        json={"state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED", "state_message": "OOM"}},
+    )
+    admin_client.post(
+        reverse("admin:dataquality_profilerun_changelist"),
+        {"action": "reconcile_runs", "_selected_action": [str(run.pk)]},
+    )
+    run.refresh_from_db()
+    assert run.status == "failed" and "OOM" in run.error_message
+
+
+def test_start_action_on_table_groups(admin_client, table_group, workspace):
+    workspace.ready()
+    admin_client.post(
+        reverse("admin:dataquality_tablegroup_changelist"),
+        {"action": "start_profile_run", "_selected_action": [str(table_group.pk)]},
+    )
+    assert ProfileRun.objects.get().status == "running"
