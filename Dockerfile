@@ -1,0 +1,17 @@
+FROM python:3.11-slim
+
+# Java 17 for the local Spark engine (CLI, tests); the web app itself does not need it.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends openjdk-17-jre-headless curl \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+
+ENV DJANGO_SETTINGS_MODULE=conversioncentral.settings PYTHONUNBUFFERED=1
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+EXPOSE 8000
+CMD ["gunicorn", "conversioncentral.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
