@@ -1,0 +1,71 @@
+"""Posting the payload document to the completion callback, retried until the API gives a final answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from .http_client import RetryPolicy, Sleep, send_with_retries
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_RETRY = RetryPolicy(attempts=5, base_delay_seconds=2.0, max_delay_seconds=60.0, max_retry_after_seconds=300.0)
+
+# Why a final refusal happened, in words an operator can act on.
+_REFUSALS = {
+    400: "the API rejected the document as malformed",
+    401: "the callback token was refused (wrong secret, another run's token, or past its grace period)",
+    404: "the API does not know this profile run",
+    409: "the run was canceled in the API; its results are not wanted",
+    413: "the document is larger than the API accepts",
+}
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    delivered: bool
+    attempts: int
+    status: int | None
+    detail: str
+
+
+def post_callback(
+    url: str,
+    token: str,
+    body: bytes,
+    *,
+    timeout: float = 60.0,
+    policy: RetryPolicy = CALLBACK_RETRY,
+    sleep: Sleep = time.sleep,
+) -> CallbackResult:
+    """POST the same bytes on every attempt: the API replaces a run's results, so a repeat is harmless.
+
+    Transport errors, 408, 429 and 5xx are retried with backoff (honouring Retry-After); other answers are final.
+    Never raises for a failed delivery: the payload file is the fallback the monitor reads.
+    """
+    if not url:
+        logger.warning("No callback_url: results are only in the payload file")
+        return CallbackResult(delivered=False, attempts=0, status=None, detail="no callback_url")
+    outcome = send_with_retries(
+        "POST",
+        url,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"},
+        body=body,
+        timeout=timeout,
+        policy=policy,
+        sleep=sleep,
+    )
+    response = outcome.response
+    if outcome.ok:
+        logger.info("Callback delivered with HTTP %s after %d attempt(s)", response.status, outcome.attempts)
+        return CallbackResult(delivered=True, attempts=outcome.attempts, status=response.status, detail="delivered")
+    if response is None or response.retryable:
+        detail = f"no final answer after {outcome.attempts} attempt(s): {outcome.last_error}"
+    else:
+        reason = _REFUSALS.get(response.status, "the API refused the callback")
+        detail = f"HTTP {response.status}: {reason}: {response.body[:500].decode('utf-8', 'replace')}"
+    logger.error("Callback not delivered (%s); the monitor will read the payload file instead", detail)
+    return CallbackResult(
+        delivered=False, attempts=outcome.attempts, status=response.status if response else None, detail=detail
+    )

@@ -1,0 +1,20 @@
+"""How the runtime behaves where it runs: Databricks defaults, overridden by local mode and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .callback import CALLBACK_RETRY
+from .http_client import RetryPolicy
+from .manifest import MANIFEST_RETRY
+from .writers import DATABRICKS_VOLUMES_ROOT
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    volumes_root: str = DATABRICKS_VOLUMES_ROOT
+    # Local Spark has a single catalog: naming it here makes every manifest catalog resolve to it.
+    catalog_override: str = ""
+    http_timeout_seconds: float = 30.0
+    manifest_retry: RetryPolicy = MANIFEST_RETRY
+    callback_retry: RetryPolicy = CALLBACK_RETRY

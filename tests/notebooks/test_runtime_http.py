@@ -1,0 +1,120 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from notebooks.dq_profiler.runtime.callback import post_callback
+from notebooks.dq_profiler.runtime.http_client import RetryPolicy, parse_retry_after
+from tests.notebooks.fake_testgen_api import Answer, FakeTestgenApi
+
+RUN_ID = "6c1f8f2e-1111-4c1d-9a55-000000000001"
+BODY = b'{"status":"completed","row_count":3,"anomaly_count":0,"anomalies":[]}'
+FAST = RetryPolicy(attempts=5, base_delay_seconds=2.0, max_delay_seconds=60.0, max_retry_after_seconds=300.0)
+
+
+class SleepRecorder:
+    def __init__(self):
+        self.delays = []
+
+    def __call__(self, seconds):
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def api():
+    with FakeTestgenApi(RUN_ID) as server:
+        yield server
+
+
+def unused_local_url():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/data-quality/testgen/profile-runs/{RUN_ID}/complete"
+
+
+def test_callback_posts_the_document_with_the_bearer_token(api):
+    result = post_callback(api.callback_url, "tok-123", BODY, policy=FAST, sleep=SleepRecorder())
+
+    assert result.delivered and result.attempts == 1 and result.status == 200
+    (request,) = api.callbacks()
+    assert request.body == BODY
+    assert request.headers["Authorization"] == "Bearer tok-123"
+    assert request.headers["Content-Type"] == "application/json"
+
+
+def test_callback_retries_5xx_with_exponential_backoff_and_the_same_body(api):
+    api.callback_answers.extend([Answer(503), Answer(502)])
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=sleep)
+
+    assert result.delivered and result.attempts == 3
+    assert [request.body for request in api.callbacks()] == [BODY, BODY, BODY]
+    assert sleep.delays == [2.0, 4.0]
+
+
+def test_callback_honours_retry_after_on_429(api):
+    api.callback_answers.append(Answer(429, headers=(("Retry-After", "7"),)))
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=sleep)
+
+    assert result.delivered and result.attempts == 2
+    assert sleep.delays == [7.0]
+
+
+def test_retry_after_is_capped(api):
+    api.callback_answers.append(Answer(503, headers=(("Retry-After", "86400"),)))
+    sleep = SleepRecorder()
+
+    post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=sleep)
+
+    assert sleep.delays == [300.0]
+
+
+def test_callback_that_never_succeeds_gives_up_without_raising(api):
+    api.callback_answers.extend([Answer(500)] * 5)
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=sleep)
+
+    assert not result.delivered and result.attempts == 5 and result.status == 500
+    assert len(api.callbacks()) == 5
+    assert sleep.delays == [2.0, 4.0, 8.0, 16.0]  # no sleep after the last attempt
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 409, 413])
+def test_other_client_errors_are_final(api, status):
+    api.callback_answers.append(Answer(status, b'{"detail": "nope"}'))
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=sleep)
+
+    assert not result.delivered and result.attempts == 1 and result.status == status
+    assert "nope" in result.detail
+    assert sleep.delays == []
+
+
+def test_unreachable_callback_is_retried_as_a_transport_error():
+    sleep = SleepRecorder()
+
+    result = post_callback(unused_local_url(), "tok", BODY, policy=RetryPolicy(attempts=3), sleep=sleep)
+
+    assert not result.delivered and result.attempts == 3 and result.status is None
+    assert len(sleep.delays) == 2
+
+
+def test_no_callback_url_means_nothing_is_sent():
+    result = post_callback("", "tok", BODY, sleep=SleepRecorder())
+    assert not result.delivered and result.attempts == 0
+
+
+def test_parse_retry_after_reads_seconds_and_http_dates():
+    now = datetime(2025, 11, 19, 15, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("12") == 12.0
+    assert parse_retry_after("Wed, 19 Nov 2025 15:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Wed, 19 Nov 2025 14:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
