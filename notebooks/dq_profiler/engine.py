@@ -1,0 +1,193 @@
+"""The profiling engine: profile DataFrames and whole table groups into the callback payload (contract section 5).
+
+Pure PySpark and standard library, DataFrame API only (no SparkContext or RDDs), so the same code runs on
+Databricks classic and shared clusters, serverless, and local Spark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+
+from .anomalies import detect_anomalies
+from .columns import ColumnSpec, column_specs
+from .pass_one import run_pass_one
+from .pass_two import PassTwoResult, plan_pass_two, run_pass_two
+from .sampling import SAMPLE_SEED, sample_fraction, scale_counts
+from .thresholds import resolve_thresholds
+from .version import ENGINE_VERSION
+
+logger = logging.getLogger(__name__)
+
+_FLOAT_METRICS = ("mean", "stddev", "p25", "p50", "p75", "avg_length")
+_MAX_ERROR_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class TableSource:
+    schema_name: str
+    table_name: str
+    load: Callable[[SparkSession], DataFrame]  # e.g. lambda spark: spark.table("cat.sch.t")
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.table_name}"
+
+
+@dataclass(frozen=True)
+class ProfileOptions:
+    thresholds: Mapping[str, float] | None = None  # overrides of DEFAULT_THRESHOLDS
+    sample_percent: float | None = None  # 0 < p <= 100
+    sample_min_rows: int | None = None  # never sample below this many rows
+    previous_row_counts: Mapping[str, int] | None = None  # "schema.table" -> row count of the last completed run
+    max_workers: int = 4  # tables profiled concurrently
+    columns_per_pass: int = 200
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def profile_dataframe(
+    df: DataFrame, *, schema_name: str, table_name: str, options: ProfileOptions = ProfileOptions()
+) -> dict[str, Any]:
+    """Profile one table: its document for the payload's `tables`, with its anomalies under `anomalies`.
+
+    Spark jobs: two scans per chunk of `options.columns_per_pass` columns, plus one count when sampling.
+    """
+    thresholds = resolve_thresholds(options.thresholds)
+    specs = column_specs(df)
+    fraction = None
+    if options.sample_percent is not None:
+        total_rows = df.count()
+        fraction = sample_fraction(total_rows, options.sample_percent, options.sample_min_rows)
+    columns = _profile_columns(df.sample(False, fraction, SAMPLE_SEED) if fraction else df, specs, thresholds, options)
+    sampled = fraction is not None and bool(columns) and columns[0]["row_count"] > 0
+    if fraction and not sampled:  # the sample came back empty: profile every row rather than report nothing
+        columns = _profile_columns(df, specs, thresholds, options)
+    if sampled:
+        factor = total_rows / columns[0]["row_count"]
+        for column in columns:
+            scale_counts(column, factor)
+    row_count = columns[0]["row_count"] if columns else df.count()
+    table = {
+        "schema_name": schema_name,
+        "table_name": table_name,
+        "row_count": row_count,
+        "column_count": len(specs),
+        "error": None,
+        "sampled": sampled,
+        "columns": columns,
+    }
+    previous = (options.previous_row_counts or {}).get(f"{schema_name}.{table_name}")
+    table["anomalies"] = detect_anomalies(
+        table, thresholds=thresholds, previous_row_count=previous, detected_at=utc_now()
+    )
+    _withhold_pii_values(table)
+    return table
+
+
+def _profile_columns(
+    df: DataFrame, specs: Sequence[ColumnSpec], thresholds: Mapping[str, float], options: ProfileOptions
+) -> list[dict[str, Any]]:
+    columns = []
+    step = max(1, options.columns_per_pass)
+    for start in range(0, len(specs), step):
+        chunk = specs[start : start + step]
+        pass_one = run_pass_one(df, chunk)
+        pass_two = run_pass_two(df, chunk, plan_pass_two(chunk, pass_one, thresholds))
+        columns.extend(_column_document(spec, pass_one[spec.index], pass_two) for spec in chunk)
+    return columns
+
+
+def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: PassTwoResult) -> dict[str, Any]:
+    column = {
+        "column_name": spec.name,
+        "data_type": spec.data_type,
+        "general_type": spec.general_type,
+        "ordinal_position": spec.ordinal_position,
+        **metrics,
+        "duplicated_value_count": pass_two.duplicated_value_counts.get(spec.index),
+        "top_values": pass_two.top_values.get(spec.index, []),
+        "top_patterns": pass_two.top_patterns.get(spec.index, []),
+    }
+    if spec.index in pass_two.exact_distinct_counts:
+        column["distinct_count"] = pass_two.exact_distinct_counts[spec.index]
+        column["distinct_count_approximate"] = False
+    for name in _FLOAT_METRICS:
+        value = column[name]
+        # JSON has no NaN or infinity; an aggregate over infinite values is reported as unknown.
+        column[name] = float(value) if value is not None and math.isfinite(value) else None
+    return column
+
+
+def _withhold_pii_values(table: dict[str, Any]) -> None:
+    flagged = {a["column_name"] for a in table["anomalies"] if a["anomaly_type"] == "potential_pii"}
+    for column in table["columns"]:
+        if column["column_name"] in flagged:
+            column["top_values"] = []
+
+
+def _failed_table(source: TableSource, error: Exception) -> dict[str, Any]:
+    message = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    return {
+        "schema_name": source.schema_name,
+        "table_name": source.table_name,
+        "row_count": None,
+        "column_count": None,
+        "error": message[:_MAX_ERROR_LENGTH],
+        "sampled": False,
+        "columns": [],
+        "anomalies": [],
+    }
+
+
+def _profile_source(spark: SparkSession, source: TableSource, options: ProfileOptions) -> dict[str, Any]:
+    try:
+        table = profile_dataframe(
+            source.load(spark), schema_name=source.schema_name, table_name=source.table_name, options=options
+        )
+    except Exception as error:  # one table's failure (missing, no permission, bad data) must not stop the group
+        logger.exception("Profiling %s failed", source.qualified_name)
+        return _failed_table(source, error)
+    logger.info("Profiled %s: %s rows, %s columns", source.qualified_name, table["row_count"], table["column_count"])
+    return table
+
+
+def profile_tables(
+    spark: SparkSession, sources: Sequence[TableSource], options: ProfileOptions = ProfileOptions()
+) -> dict[str, Any]:
+    """Profile a table group concurrently and return the whole payload document."""
+    started_at = utc_now()
+    resolve_thresholds(options.thresholds)  # a bad override fails the run before any table is read
+    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
+        tables = list(pool.map(lambda source: _profile_source(spark, source, options), sources))
+    anomalies = [anomaly for table in tables for anomaly in table.pop("anomalies")]
+    failed = [table for table in tables if table["error"]]
+    all_failed = bool(tables) and len(failed) == len(tables)
+    return {
+        "status": "failed" if all_failed else "completed",
+        "row_count": sum(table["row_count"] or 0 for table in tables),
+        "anomaly_count": len(anomalies),
+        "anomalies": anomalies,
+        "tables": tables,
+        "error_message": _failure_summary(failed) if all_failed else None,
+        "started_at": started_at,
+        "completed_at": utc_now(),
+        "profile_version": ENGINE_VERSION,
+        "sampled": any(table["sampled"] for table in tables),
+    }
+
+
+def _failure_summary(failed: Sequence[Mapping[str, Any]]) -> str:
+    first = failed[0]
+    return (
+        f"All {len(failed)} tables failed; first: {first['schema_name']}.{first['table_name']}: {first['error']}"
+    )[:_MAX_ERROR_LENGTH]

@@ -1,0 +1,148 @@
+"""Pass 1: one wide aggregate over a chunk of columns, giving every metric that needs no grouping.
+
+One struct of aggregates per column, all in a single `df.agg(...)`, so the table is scanned once per chunk
+whatever the number of metrics (the DuckDB `SUMMARIZE` / Spark `summary()` shape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from . import text_checks
+from .columns import BINARY, BOOLEAN, DATE, NUMERIC, TEXT, ColumnSpec
+
+DISTINCT_RSD = 0.01  # relative standard deviation of approx_count_distinct: keeps 3 sigma within 3%
+PERCENTILE_ACCURACY = 10000
+PERCENTILES = (0.25, 0.5, 0.75)
+EARLIEST_LIKELY_DATE = dt.date(1900, 1, 1)
+
+# Metrics that count rows, scaled up when the table was sampled. Distinct counts, lengths and statistics are not.
+COUNT_METRICS = (
+    "row_count", "null_count", "zero_count", "negative_count", "nan_count", "blank_count", "leading_space_count",
+    "quoted_count", "numeric_like_count", "date_like_count", "email_like_count", "phone_like_count",
+    "ssn_like_count", "card_like_count", "true_word_count", "false_word_count", "yes_word_count", "no_word_count",
+    "future_count", "before_1900_count", "true_count", "false_count",
+)
+TEXT_COUNT_CHECKS = {
+    "blank_count": text_checks.is_blank_like,
+    "leading_space_count": text_checks.has_leading_space,
+    "quoted_count": text_checks.is_quoted,
+    "numeric_like_count": text_checks.is_numeric_like,
+    "date_like_count": text_checks.is_date_like,
+    "email_like_count": text_checks.is_email_like,
+    "phone_like_count": text_checks.is_phone_like,
+    "ssn_like_count": text_checks.is_ssn_like,
+    "card_like_count": text_checks.is_card_like,
+}
+METRIC_NAMES = (
+    "row_count", "null_count", "distinct_count", "distinct_count_approximate", "min_value", "max_value",
+    "mean", "stddev", "p25", "p50", "p75", "zero_count", "negative_count", "nan_count",
+    "min_length", "max_length", "avg_length", *TEXT_COUNT_CHECKS,
+    "true_word_count", "false_word_count", "yes_word_count", "no_word_count",
+    "future_count", "before_1900_count", "true_count", "false_count",
+)
+
+
+def _count_if(condition: Column) -> Column:
+    # count() skips nulls, so null conditions (null values) are not counted and an empty table gives 0.
+    return F.count(F.when(condition, True))
+
+
+def _numeric_aggregates(spec: ColumnSpec) -> dict[str, Column]:
+    # NaN is counted on its own and kept out of min, max, mean, stddev and percentiles, which it would swamp.
+    value = F.when(~F.isnan(spec.ref), spec.ref) if spec.is_floating else spec.ref
+    as_double = value.cast("double")
+    aggregates = {
+        "min_value": F.min(value).cast("string"),
+        "max_value": F.max(value).cast("string"),
+        "mean": F.avg(as_double),
+        "stddev": F.stddev_samp(as_double),
+        "percentiles": F.percentile_approx(as_double, list(PERCENTILES), PERCENTILE_ACCURACY),
+        "zero_count": _count_if(value == 0),
+        "negative_count": _count_if(value < 0),
+    }
+    if spec.is_floating:
+        aggregates["nan_count"] = _count_if(F.isnan(spec.ref))
+    return aggregates
+
+
+def _text_aggregates(spec: ColumnSpec) -> dict[str, Column]:
+    length = F.length(spec.ref)
+    aggregates = {
+        "min_value": F.min(spec.ref),
+        "max_value": F.max(spec.ref),
+        "min_length": F.min(length),
+        "max_length": F.max(length),
+        "avg_length": F.avg(length),
+    }
+    aggregates.update({name: _count_if(check(spec.ref)) for name, check in TEXT_COUNT_CHECKS.items()})
+    aggregates.update(
+        {f"{word}_word_count": _count_if(text_checks.is_boolean_word(spec.ref, word)) for word in text_checks.BOOLEAN_WORDS}
+    )
+    return aggregates
+
+
+def _date_aggregates(spec: ColumnSpec) -> dict[str, Column]:
+    now = F.current_date() if spec.data_type == "date" else F.current_timestamp().cast(spec.spark_type)
+    earliest = F.lit(EARLIEST_LIKELY_DATE).cast(spec.spark_type)
+    return {
+        "min_value": F.min(spec.ref).cast("string"),
+        "max_value": F.max(spec.ref).cast("string"),
+        "future_count": _count_if(spec.ref > now),
+        "before_1900_count": _count_if(spec.ref < earliest),
+    }
+
+
+def _boolean_aggregates(spec: ColumnSpec) -> dict[str, Column]:
+    return {
+        "min_value": F.min(spec.ref).cast("string"),
+        "max_value": F.max(spec.ref).cast("string"),
+        "true_count": _count_if(spec.ref),
+        "false_count": _count_if(~spec.ref),
+    }
+
+
+_TYPE_AGGREGATES = {
+    NUMERIC: _numeric_aggregates,
+    TEXT: _text_aggregates,
+    DATE: _date_aggregates,
+    BOOLEAN: _boolean_aggregates,
+}
+# Distinct counts need hashable values; nested and unknown types only get row and null counts.
+_DISTINCT_TYPES = frozenset({NUMERIC, TEXT, DATE, BOOLEAN, BINARY})
+
+
+def column_aggregate(spec: ColumnSpec) -> Column:
+    """All pass-1 aggregates of one column as a single struct, aliased by position (names may be anything)."""
+    aggregates = {"row_count": F.count(F.lit(1)), "non_null_count": F.count(spec.ref)}
+    if spec.general_type in _DISTINCT_TYPES:
+        aggregates["distinct_count"] = F.approx_count_distinct(spec.ref, rsd=DISTINCT_RSD)
+    type_aggregates = _TYPE_AGGREGATES.get(spec.general_type)
+    if type_aggregates:
+        aggregates.update(type_aggregates(spec))
+    return F.struct(*[expression.alias(name) for name, expression in aggregates.items()]).alias(f"c{spec.index}")
+
+
+def run_pass_one(df: DataFrame, specs: Sequence[ColumnSpec]) -> dict[int, dict[str, Any]]:
+    """One Spark job scanning `df`: the pass-1 metrics of each column, keyed by column index."""
+    row = df.agg(*[column_aggregate(spec) for spec in specs]).collect()[0]
+    return {spec.index: _read_metrics(row[f"c{spec.index}"].asDict()) for spec in specs}
+
+
+def _read_metrics(aggregated: dict[str, Any]) -> dict[str, Any]:
+    metrics: dict[str, Any] = dict.fromkeys(METRIC_NAMES)
+    non_null = aggregated.pop("non_null_count")
+    percentiles = aggregated.pop("percentiles", None) or (None,) * len(PERCENTILES)
+    metrics.update(aggregated)
+    metrics["p25"], metrics["p50"], metrics["p75"] = percentiles
+    metrics["null_count"] = metrics["row_count"] - non_null
+    metrics["distinct_count_approximate"] = True
+    if metrics["distinct_count"] is not None:
+        # The estimate can overshoot; a column never has more distinct values than non-null ones.
+        metrics["distinct_count"] = min(metrics["distinct_count"], non_null)
+    return metrics
