@@ -13,7 +13,8 @@ from uuid import UUID
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.parsers import JSONParser
@@ -107,6 +108,7 @@ class _NotebookView(APIView):
     permission_classes = [IsAuthenticated]
 
 
+_RUN_ID = OpenApiParameter("profile_run_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 _RunSummary = inline_serializer(
     "CallbackRunSummary",
     {
@@ -126,6 +128,7 @@ class CompleteProfileRunView(_NotebookView):
 
     @extend_schema(
         operation_id="complete_profile_run",
+        parameters=[_RUN_ID],
         request=CompletionPayloadSerializer,
         responses={
             200: _RunSummary,
@@ -137,7 +140,7 @@ class CompleteProfileRunView(_NotebookView):
             415: OpenApiResponse(description="Not JSON."),
         },
     )
-    def post(self, request, profile_run_id: UUID):
+    def post(self, request, profile_run_id: str):
         try:
             profile_run = complete_profile_run(profile_run_id=profile_run_id, payload=request.data, source="callback")
         except RunCanceled as error:
@@ -148,7 +151,8 @@ class CompleteProfileRunView(_NotebookView):
 class ProfileRunManifestView(_NotebookView):
     @extend_schema(
         operation_id="profile_run_manifest",
+        parameters=[_RUN_ID],
         responses={200: OpenApiResponse(description="What the notebook must profile for this run.")},
     )
-    def get(self, request, profile_run_id: UUID):
+    def get(self, request, profile_run_id: str):
         return Response(build_manifest(request.auth))

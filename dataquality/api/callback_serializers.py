@@ -10,6 +10,8 @@ from collections import Counter
 from typing import Any
 
 from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
@@ -47,6 +49,7 @@ class ScalarTextField(serializers.CharField):
         return super().to_internal_value(_without_nul(data))
 
 
+@extend_schema_field(OpenApiTypes.ANY)
 class ScalarValueField(serializers.Field):
     """A top value as the engine reported it: a string, a number, a boolean or null."""
 
@@ -65,7 +68,7 @@ class ScalarValueField(serializers.Field):
         return value
 
 
-class FrequencySerializer(serializers.Serializer):
+class PayloadFrequencySerializer(serializers.Serializer):
     """One entry of `top_values` or `top_patterns`."""
 
     value = ScalarValueField()
@@ -77,16 +80,18 @@ _COLUMN_COUNTS = (
     "leading_space_count", "numeric_like_count", "date_like_count", "future_count", "before_1900_count",
     "true_count", "false_count", "ordinal_position", "min_length", "max_length",
 )
-_COLUMN_MEASURES = ("distinct_count_approximate", "min_value", "max_value", "mean", "stddev", "p25", "p50", "p75", "avg_length")
+_COLUMN_MEASURES = (
+    "distinct_count_approximate", "min_value", "max_value", "mean", "stddev", "p25", "p50", "p75", "avg_length",
+)
 
 
-class ColumnSerializer(serializers.ModelSerializer):
+class PayloadColumnSerializer(serializers.ModelSerializer):
     """A column: the ProfileColumn metrics by name; any other key goes into `extra`."""
 
     min_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
     max_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
-    top_values = FrequencySerializer(many=True, required=False)
-    top_patterns = FrequencySerializer(many=True, required=False)
+    top_values = PayloadFrequencySerializer(many=True, required=False)
+    top_patterns = PayloadFrequencySerializer(many=True, required=False)
     extra = serializers.DictField(required=False)
 
     class Meta:
@@ -104,11 +109,11 @@ class ColumnSerializer(serializers.ModelSerializer):
         return validated
 
 
-class TableSerializer(serializers.ModelSerializer):
+class PayloadTableSerializer(serializers.ModelSerializer):
     """A table of the run: `table_name` is bare, the schema is separate."""
 
     sampled = serializers.BooleanField(required=False, allow_null=True)
-    columns = ColumnSerializer(many=True, required=False)
+    columns = PayloadColumnSerializer(many=True, required=False)
 
     class Meta:
         model = ProfileResult
@@ -126,13 +131,16 @@ class TableSerializer(serializers.ModelSerializer):
         return columns
 
 
-class AnomalySerializer(serializers.ModelSerializer):
+class PayloadAnomalySerializer(serializers.ModelSerializer):
     """An anomaly: `table_name` is qualified (`schema.table`). Unknown types and severities are kept as given."""
 
     class Meta:
         model = ProfileAnomaly
         fields = ("table_name", "column_name", "anomaly_type", "severity", "description", "detected_at")
-        extra_kwargs = {"detected_at": {"required": False, "allow_null": True}, **_keep_whitespace("table_name", "column_name")}
+        extra_kwargs = {
+            "detected_at": {"required": False, "allow_null": True},
+            **_keep_whitespace("table_name", "column_name"),
+        }
 
 
 class CompletionPayloadSerializer(serializers.Serializer):
@@ -147,8 +155,8 @@ class CompletionPayloadSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(required=False, allow_null=True)
     profile_version = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=50)
     sampled = serializers.BooleanField(required=False, allow_null=True)
-    anomalies = AnomalySerializer(many=True, required=False)
-    tables = TableSerializer(many=True, required=False)
+    anomalies = PayloadAnomalySerializer(many=True, required=False)
+    tables = PayloadTableSerializer(many=True, required=False)
 
     def validate_profile_run_id(self, value):
         expected = self.context.get("profile_run_id")

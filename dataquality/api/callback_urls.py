@@ -1,19 +1,14 @@
 """The notebook's endpoints under /data-quality/testgen/ (bearer callback tokens, not REST tokens)."""
 
-from django.urls import path
+from django.urls import re_path
+from django.urls.converters import UUIDConverter
 
 from dataquality.api.callback import CompleteProfileRunView, ProfileRunManifestView
 
-
-def _with_optional_slash(route: str, view, name: str) -> list:
-    return [path(route, view, name=name), path(f"{route}/", view)]
-
+# One route per endpoint, with an optional trailing slash, as the REST router does.
+_RUN = rf"^profile-runs/(?P<profile_run_id>{UUIDConverter.regex})"
 
 urlpatterns: list = [
-    *_with_optional_slash(
-        "profile-runs/<uuid:profile_run_id>/complete", CompleteProfileRunView.as_view(), "profile-run-complete"
-    ),
-    *_with_optional_slash(
-        "profile-runs/<uuid:profile_run_id>/manifest", ProfileRunManifestView.as_view(), "profile-run-manifest"
-    ),
+    re_path(rf"{_RUN}/complete/?$", CompleteProfileRunView.as_view(), name="profile-run-complete"),
+    re_path(rf"{_RUN}/manifest/?$", ProfileRunManifestView.as_view(), name="profile-run-manifest"),
 ]

@@ -15,10 +15,13 @@ from django.utils import timezone
 
 from dataquality.api.callback_serializers import parse_completion_payload
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.services.manifest import qualified_table_name
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values.
+PII_ANOMALY_TYPE = "potential_pii"
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
     "started_at", "completed_at", "sampled", "profile_version",
@@ -44,6 +47,7 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
     completed_at = data.get("completed_at") or timezone.now()
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
     results, columns = _results_and_columns(profile_run_id, data.get("tables"))
+    _drop_pii_top_values(columns, anomalies)
 
     with transaction.atomic():
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
@@ -93,7 +97,9 @@ def _apply_outcome(
 
 def _anomalies(profile_run_id, entries: list[dict], completed_at: datetime) -> list[ProfileAnomaly]:
     return [
-        ProfileAnomaly(profile_run_id=profile_run_id, **{**entry, "detected_at": entry.get("detected_at") or completed_at})
+        ProfileAnomaly(
+            profile_run_id=profile_run_id, **{**entry, "detected_at": entry.get("detected_at") or completed_at}
+        )
         for entry in entries
     ]
 
@@ -116,10 +122,22 @@ def _results_and_columns(profile_run_id, tables: list[dict] | None) -> tuple[lis
             )
         )
         columns.extend(
-            ProfileColumn(profile_run_id=profile_run_id, schema_name=schema_name, table_name=table["table_name"], **column)
+            ProfileColumn(
+                profile_run_id=profile_run_id, schema_name=schema_name, table_name=table["table_name"], **column
+            )
             for column in table_columns
         )
     return results, columns
+
+
+def _drop_pii_top_values(columns: list[ProfileColumn], anomalies: list[ProfileAnomaly]) -> None:
+    """The engine leaves these out already; this keeps the promise for any payload, whichever notebook wrote it."""
+    flagged = {
+        (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
+    }
+    for column in columns:
+        if (qualified_table_name(column.schema_name, column.table_name), column.column_name) in flagged:
+            column.top_values = []
 
 
 def _first_given(value, fallback):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.db.models import F, Subquery
 
 from dataquality.models import ProfileResult, ProfileRun, ProfileRunStatus
+from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
 
 
 def build_manifest(profile_run: ProfileRun) -> dict:
@@ -35,14 +34,13 @@ def build_manifest(profile_run: ProfileRun) -> dict:
 
 
 def default_thresholds() -> dict:
-    """The engine's anomaly thresholds, which the notebook applies unless told otherwise."""
-    try:
-        from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
-    except ModuleNotFoundError as error:
-        if error.name != "notebooks.dq_profiler.thresholds":
-            raise
-        return {}  # the engine's thresholds module has not landed yet; the notebook then uses its own defaults
-    return copy.deepcopy(dict(DEFAULT_THRESHOLDS))
+    """The engine's anomaly thresholds; a copy, so a caller cannot change the engine's defaults."""
+    return dict(DEFAULT_THRESHOLDS)
+
+
+def qualified_table_name(schema_name: str, table_name: str) -> str:
+    """`schema.table`, as the notebook names tables in anomalies and previous row counts."""
+    return f"{schema_name}.{table_name}" if schema_name else table_name
 
 
 def previous_row_counts(profile_run: ProfileRun) -> dict[str, int]:
@@ -56,4 +54,4 @@ def previous_row_counts(profile_run: ProfileRun) -> dict[str, int]:
     rows = ProfileResult.objects.filter(profile_run=Subquery(last_completed), row_count__isnull=False).values_list(
         "schema_name", "table_name", "row_count"
     )
-    return {f"{schema_name}.{table_name}" if schema_name else table_name: row_count for schema_name, table_name, row_count in rows}
+    return {qualified_table_name(schema_name, table_name): row_count for schema_name, table_name, row_count in rows}

@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dataquality.api.callback import BoundedJSONParser, PayloadTooLarge
-from dataquality.services.completion import BATCH_SIZE
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.services.completion import BATCH_SIZE, PII_ANOMALY_TYPE
+from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
     callback_secret,
     complete_url,
@@ -361,3 +362,17 @@ def test_completion_is_logged_without_the_token(caplog):
     assert len(completion_lines) == 1
     assert str(profile_run.pk) in completion_lines[0]
     assert token not in caplog.text
+
+
+def test_top_values_of_a_column_flagged_as_potential_pii_are_never_stored():
+    profile_run = make_profile_run()
+    payload = load_payload("full_payload")
+    payload["anomalies"].append({"table_name": "sales.orders", "column_name": "status", "anomaly_type": PII_ANOMALY_TYPE,
+                                 "severity": "high", "description": "Looks like emails"})
+
+    assert post(profile_run, payload).status_code == 200
+
+    flagged = ProfileColumn.objects.get(profile_run=profile_run, column_name="status")
+    assert flagged.top_values == []
+    assert flagged.top_patterns == [{"value": "aaaaaaa", "count": 700}]  # counts and patterns stay
+    assert PII_ANOMALY_TYPE in {anomaly_type.id for anomaly_type in ANOMALY_TYPES}
