@@ -376,3 +376,19 @@ def test_top_values_of_a_column_flagged_as_potential_pii_are_never_stored():
     assert flagged.top_values == []
     assert flagged.top_patterns == [{"value": "aaaaaaa", "count": 700}]  # counts and patterns stay
     assert PII_ANOMALY_TYPE in {anomaly_type.id for anomaly_type in ANOMALY_TYPES}
+
+
+def test_a_payload_written_by_the_profiling_engine_is_accepted():
+    """`engine_payload.json` is `profile_tables` output on local Spark for a small table of six typed columns."""
+    profile_run = make_profile_run()
+    payload = load_payload("engine_payload")
+
+    assert post(profile_run, payload).status_code == 200
+
+    profile_run.refresh_from_db()
+    assert (profile_run.table_count, profile_run.column_count) == (1, 6)
+    assert profile_run.anomaly_count == len(payload["anomalies"])
+    name = ProfileColumn.objects.get(profile_run=profile_run, column_name="name")
+    assert name.leading_space_count == 1
+    assert {"value": " a", "count": 1} in name.top_values
+    assert "quoted_count" in name.extra
