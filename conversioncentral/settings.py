@@ -119,6 +119,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Profile runs of table groups on Databricks, their anomalies and column profiles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
+        "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",
+    },
 }
 
 # --- Databricks (contract section 8) ---

@@ -32,7 +32,8 @@ def token_matches(profile_run_id, presented: str) -> bool:
     matched = False
     for secret in secrets:
         # Compare against every secret so the timing does not tell which one matched.
-        matched |= hmac.compare_digest(_sign(secret, profile_run_id), presented)
+        # Bytes, because compare_digest refuses non-ASCII str and a token comes from outside.
+        matched |= hmac.compare_digest(_sign(secret, profile_run_id).encode(), presented.encode())
     return matched
 
 

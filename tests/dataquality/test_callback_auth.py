@@ -142,3 +142,14 @@ def test_no_secret_configured_refuses_every_token(settings):
     client = run_client(profile_run)
     settings.DATABRICKS_PROFILE_CALLBACK_SECRET = ""
     assert_refused(call(client, "complete", profile_run.pk), profile_run)
+
+
+def test_token_check_refuses_non_ascii_tokens_without_crashing(settings):
+    import uuid
+
+    from dataquality.services.callback_tokens import make_callback_token, token_matches
+
+    settings.DATABRICKS_PROFILE_CALLBACK_SECRET = "s"
+    run_id = uuid.uuid4()
+    assert token_matches(run_id, make_callback_token(run_id))
+    assert not token_matches(run_id, "tökén")

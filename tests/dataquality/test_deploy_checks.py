@@ -1,0 +1,27 @@
+"""`check --deploy` passes with the documented production settings, and the OpenAPI schema is clean."""
+
+import secrets
+
+import pytest
+from django.core.management import call_command
+
+
+def test_check_deploy_passes_with_production_settings(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    settings.ALLOWED_HOSTS = ["dq.example.com"]
+    call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_check_deploy_refuses_the_development_secret_key(settings):
+    from django.core.management.base import SystemCheckError
+
+    settings.DEBUG = False
+    with pytest.raises(SystemCheckError, match="SECRET_KEY"):
+        call_command("check", deploy=True, fail_level="WARNING")
+
+
+@pytest.mark.django_db
+def test_openapi_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/data-quality/testgen/profile-runs/{profile_run_id}/complete" in (tmp_path / "schema.yml").read_text()
