@@ -2,6 +2,7 @@
 the way Databricks runs it (cells executed with `spark` and `dbutils` predefined, no `__file__`)."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def manifest(catalog):
 
 
 def assert_profiled(document):
-    assert document["status"] == "completed"
+    assert document["status"] == "completed" and document["profile_run_id"] == RUN_ID
     assert [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]] == [
         ("nb_ref", "country", 3),
         ("nb_sales", "orders", 40),
@@ -143,6 +144,7 @@ def forget_notebook_imports():
     yield
     for name in [name for name in sys.modules if name == "dq_profiler" or name.startswith("dq_profiler.")]:
         del sys.modules[name]
+    logging.getLogger("dq_profiler").handlers.clear()  # its handler holds this test's captured stderr
 
 
 def test_notebook_cells_run_the_databricks_way(spark, tmp_path, monkeypatch, forget_notebook_imports):

@@ -106,8 +106,18 @@ def test_unreachable_callback_is_retried_as_a_transport_error():
     assert len(sleep.delays) == 2
 
 
-def test_no_callback_url_means_nothing_is_sent():
-    result = post_callback("", "tok", BODY, sleep=SleepRecorder())
+def test_a_redirect_is_a_final_answer_and_never_followed(api):
+    api.callback_answers.append(Answer(302, headers=(("Location", "http://127.0.0.1:9/elsewhere"),)))
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=FAST, sleep=SleepRecorder())
+
+    assert not result.delivered and result.status == 302 and result.attempts == 1
+    assert len(api.requests) == 1
+
+
+@pytest.mark.parametrize("url", ["", "file:///etc/passwd", "localhost:8000/complete"])
+def test_no_usable_callback_url_means_nothing_is_sent(url):
+    result = post_callback(url, "tok", BODY, sleep=SleepRecorder())
     assert not result.delivered and result.attempts == 0
 
 

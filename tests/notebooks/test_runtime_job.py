@@ -107,7 +107,7 @@ def test_profiles_what_the_manifest_says_and_delivers_one_document_twice(dbutils
     assert options.previous_row_counts == {"ref.country": 250}
 
     assert callback.body == payload_text(dbutils).encode("utf-8")
-    assert json.loads(callback.body) == ENGINE_DOCUMENT
+    assert json.loads(callback.body) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
     assert callback.headers["Authorization"] == "Bearer run-token-xyz"
     assert summary == {
         "profile_run_id": RUN_ID, "status": "completed", "table_count": 2, "row_count": 42, "anomaly_count": 1,
@@ -154,7 +154,7 @@ def test_unreachable_api_falls_back_to_widgets_and_still_writes_the_payload(dbut
     assert options.thresholds is None and options.previous_row_counts is None
     assert summary["manifest_source"] == "widgets"
     assert summary["callback_delivered"] is False and summary["payload_written"] is True
-    assert json.loads(payload_text(dbutils)) == ENGINE_DOCUMENT
+    assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
 
 
 def test_an_engine_crash_is_reported_as_failed_then_raised(dbutils):
@@ -169,6 +169,10 @@ def test_an_engine_crash_is_reported_as_failed_then_raised(dbutils):
     document = json.loads(callback.body)
     assert document["status"] == "failed" and document["error_message"] == "RuntimeError: executor lost"
     assert callback.body == payload_text(dbutils).encode("utf-8")
+    # The API's own validation accepts it, for this run.
+    from dataquality.api.callback_serializers import parse_completion_payload
+
+    assert parse_completion_payload(document, profile_run_id=RUN_ID)["status"] == "failed"
 
 
 def test_nothing_to_profile_is_a_failed_run_without_an_exception(dbutils):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .http_client import RetryPolicy, Sleep, send_with_retries
 
@@ -44,9 +45,9 @@ def post_callback(
     Transport errors, 408, 429 and 5xx are retried with backoff (honouring Retry-After); other answers are final.
     Never raises for a failed delivery: the payload file is the fallback the monitor reads.
     """
-    if not url:
-        logger.warning("No callback_url: results are only in the payload file")
-        return CallbackResult(delivered=False, attempts=0, status=None, detail="no callback_url")
+    if urlsplit(url).scheme not in ("http", "https"):
+        logger.error("No usable callback_url (%r): results are only in the payload file", url)
+        return CallbackResult(delivered=False, attempts=0, status=None, detail="no usable callback_url")
     outcome = send_with_retries(
         "POST",
         url,

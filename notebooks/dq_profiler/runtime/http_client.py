@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
@@ -90,16 +91,27 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    # urllib would replay the bearer token to wherever a redirect points: a 3xx is an answer, never followed.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_RefuseRedirects)
+
+
 def send(method: str, url: str, *, headers: Mapping[str, str], body: bytes | None, timeout: float) -> HttpResponse:
     """One request. Every HTTP status comes back as a response; only a missing answer raises TransportError."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"Only http(s) URLs are supported, not {url!r}")
     request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with _opener.open(request, timeout=timeout) as answer:
             return HttpResponse(answer.status, _lower_keys(answer.headers.items()), answer.read())
     except urllib.error.HTTPError as error:
         with error:
             return HttpResponse(error.code, _lower_keys(error.headers.items()), error.read())
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException) as error:  # URLError, timeouts and socket errors are OSErrors
         raise TransportError(f"{type(error).__name__}: {error}") from error
 
 

@@ -104,8 +104,11 @@ def deliver_document(
     settings: RuntimeSettings,
     sleep: Sleep = time.sleep,
 ) -> Delivery:
-    """Write the document to `payload_path`, then post the very same text to the callback."""
-    text = encode_document(document)
+    """Write the document to `payload_path`, then post the very same text to the callback.
+
+    The document is stamped with the run id, so that whoever reads the file can tell which run it belongs to.
+    """
+    text = encode_document({**document, "profile_run_id": parameters.profile_run_id})
     try:
         write_payload(parameters.payload_path, text, dbutils=dbutils, volumes_root=settings.volumes_root)
         logger.info("Payload written to %s (%d bytes)", parameters.payload_path, len(text.encode("utf-8")))

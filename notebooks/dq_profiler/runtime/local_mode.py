@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .settings import RuntimeSettings
+from ..local_spark import local_spark_session
 from .local_dbutils import LocalDbutils
+from .settings import RuntimeSettings
 from .tables import qualified_name
 
 WIDGET_ENV_PREFIX = "DQ_WIDGET_"
@@ -92,8 +93,6 @@ def register_local_tables(spark: Any, tables: Mapping[tuple[str, str], str]) -> 
 
 def start_local_mode(environ: Mapping[str, str] | None = None) -> LocalMode:
     """A local SparkSession with the mapped tables, a stand-in dbutils and settings, all from the environment."""
-    from ..local_spark import local_spark_session
-
     environ = os.environ if environ is None else environ
     dbutils = local_dbutils_from_env(environ)
     tables = table_paths_from_env(environ)

@@ -29,12 +29,12 @@ def like_to_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
-def matches_any(name: str, patterns: Iterable[str]) -> bool:
-    return any(like_to_regex(pattern).fullmatch(name) for pattern in patterns)
+def _matches_any(name: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+    return any(pattern.fullmatch(name) for pattern in patterns)
 
 
 def select_by_masks(names: Sequence[str], include_mask: str | None, exclude_mask: str | None) -> list[str]:
     """The names the include mask (default `%`) matches and the exclude mask does not: exclude wins."""
-    include = parse_mask(include_mask) or [DEFAULT_INCLUDE_MASK]
-    exclude = parse_mask(exclude_mask)
-    return [name for name in names if matches_any(name, include) and not matches_any(name, exclude)]
+    include = [like_to_regex(pattern) for pattern in parse_mask(include_mask) or [DEFAULT_INCLUDE_MASK]]
+    exclude = [like_to_regex(pattern) for pattern in parse_mask(exclude_mask)]
+    return [name for name in names if _matches_any(name, include) and not _matches_any(name, exclude)]
