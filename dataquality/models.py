@@ -234,8 +234,6 @@ class ProfileColumn(models.Model):
     before_1900_count = models.BigIntegerField(null=True, blank=True)
     true_count = models.BigIntegerField(null=True, blank=True)
     false_count = models.BigIntegerField(null=True, blank=True)
-    top_values = models.JSONField(default=list, blank=True)
-    top_patterns = models.JSONField(default=list, blank=True)
     extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -244,3 +242,27 @@ class ProfileColumn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_name}.{self.column_name}"
+
+
+class ProfileColumnValue(models.Model):
+    """A top value or top pattern of a column in a run, ranked by frequency (rank 1 = most frequent)."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value"
+        PATTERN = "pattern"
+
+    profile_run = models.ForeignKey(ProfileRun, on_delete=models.CASCADE, related_name="column_values")
+    schema_name = models.CharField(max_length=255, blank=True, default="")
+    table_name = models.CharField(max_length=255)
+    column_name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.TextField(null=True, blank=True)
+    frequency = models.BigIntegerField()
+    rank = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "dq_profile_column_values"
+        ordering = ["schema_name", "table_name", "column_name", "kind", "rank"]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}.{self.column_name} {self.kind} #{self.rank}"

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from dataquality.api import serializers as s
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.table_groups import delete_table_group
@@ -158,15 +159,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         """The run's tables with their columns, metrics, top values and top patterns."""
         run = self.get_object()
-        columns_by_table: dict[tuple[str, str], list] = {}
-        for column in run.columns.order_by("schema_name", "table_name", "ordinal_position", "id"):
-            columns_by_table.setdefault((column.schema_name, column.table_name), []).append(column)
-        tables = []
-        for result in run.results.order_by("schema_name", "table_name"):
-            table = s.ProfileResultSerializer(result).data
-            columns = columns_by_table.get((result.schema_name, result.table_name), [])
-            table["columns"] = s.ProfileColumnSerializer(columns, many=True).data
-            tables.append(table)
+        tables = profile_run_results(run)
         return Response({"profile_run_id": str(run.pk), "status": run.status, "tables": tables})
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})

@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from dataquality.api.callback_serializers import parse_completion_payload
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.models import (
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileColumnValue,
+    ProfileResult,
+    ProfileRun,
+    ProfileRunStatus,
+)
 from dataquality.services.manifest import qualified_table_name
 
 logger = logging.getLogger(__name__)
@@ -46,19 +53,20 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
     data = parse_completion_payload(payload, profile_run_id=profile_run_id)
     completed_at = data.get("completed_at") or timezone.now()
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
-    results, columns = _results_and_columns(profile_run_id, data.get("tables"))
-    _drop_pii_top_values(columns, anomalies)
+    results, columns, column_values = _results_and_columns(profile_run_id, data.get("tables"))
+    column_values = _without_pii_top_values(column_values, anomalies)
 
     with transaction.atomic():
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
         if profile_run.status == ProfileRunStatus.CANCELED:
             raise RunCanceled(profile_run)
         previous_status = profile_run.status
-        for model in (ProfileAnomaly, ProfileResult, ProfileColumn):
+        for model in (ProfileAnomaly, ProfileResult, ProfileColumn, ProfileColumnValue):
             model.objects.filter(profile_run=profile_run).delete()
         ProfileAnomaly.objects.bulk_create(anomalies, batch_size=BATCH_SIZE)
         ProfileResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
         ProfileColumn.objects.bulk_create(columns, batch_size=BATCH_SIZE)
+        ProfileColumnValue.objects.bulk_create(column_values, batch_size=BATCH_SIZE)
         _apply_outcome(profile_run, data, completed_at, anomalies, results, columns)
         profile_run.save(update_fields=_RUN_FIELDS)
 
@@ -104,40 +112,68 @@ def _anomalies(profile_run_id, entries: list[dict], completed_at: datetime) -> l
     ]
 
 
-def _results_and_columns(profile_run_id, tables: list[dict] | None) -> tuple[list[ProfileResult], list[ProfileColumn]]:
+def _results_and_columns(
+    profile_run_id, tables: list[dict] | None
+) -> tuple[list[ProfileResult], list[ProfileColumn], list[ProfileColumnValue]]:
     results: list[ProfileResult] = []
     columns: list[ProfileColumn] = []
+    column_values: list[ProfileColumnValue] = []
     for table in tables or ():
         table_columns = table.get("columns", [])
-        schema_name = table.get("schema_name", "")
+        names = {
+            "profile_run_id": profile_run_id,
+            "schema_name": table.get("schema_name", ""),
+            "table_name": table["table_name"],
+        }
         results.append(
             ProfileResult(
-                profile_run_id=profile_run_id,
-                schema_name=schema_name,
-                table_name=table["table_name"],
+                **names,
                 row_count=table.get("row_count"),
                 # A table that failed before its columns were read reports no columns and may say so itself.
                 column_count=_first_given(table.get("column_count"), len(table_columns)),
                 error=table.get("error") or None,
             )
         )
-        columns.extend(
-            ProfileColumn(
-                profile_run_id=profile_run_id, schema_name=schema_name, table_name=table["table_name"], **column
+        for column in table_columns:
+            metrics = dict(column)
+            ranked = {
+                ProfileColumnValue.Kind.VALUE: metrics.pop("top_values", []),
+                ProfileColumnValue.Kind.PATTERN: metrics.pop("top_patterns", []),
+            }
+            columns.append(ProfileColumn(**names, **metrics))
+            column_values.extend(
+                ProfileColumnValue(
+                    **names, column_name=column["column_name"], kind=kind, value=_as_text(entry["value"]),
+                    frequency=entry["count"], rank=rank,
+                )
+                for kind, entries in ranked.items()
+                for rank, entry in enumerate(entries, start=1)
             )
-            for column in table_columns
-        )
-    return results, columns
+    return results, columns, column_values
 
 
-def _drop_pii_top_values(columns: list[ProfileColumn], anomalies: list[ProfileAnomaly]) -> None:
+def _as_text(value: Any) -> str | None:
+    """A top value as stored: text, with booleans as the engine writes them."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _without_pii_top_values(
+    column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
+) -> list[ProfileColumnValue]:
     """The engine leaves these out already; this keeps the promise for any payload, whichever notebook wrote it."""
     flagged = {
         (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
     }
-    for column in columns:
-        if (qualified_table_name(column.schema_name, column.table_name), column.column_name) in flagged:
-            column.top_values = []
+    return [
+        entry
+        for entry in column_values
+        if entry.kind != ProfileColumnValue.Kind.VALUE
+        or (qualified_table_name(entry.schema_name, entry.table_name), entry.column_name) not in flagged
+    ]
 
 
 def _first_given(value, fallback):

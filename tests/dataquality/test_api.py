@@ -5,7 +5,17 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+from dataquality.models import (
+    Connection,
+    Dataset,
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileColumnValue,
+    ProfileResult,
+    ProfileRun,
+    Table,
+    TableGroup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,18 +248,46 @@ def test_run_anomalies_are_paginated_and_filtered(api_client, table_group):
     assert body["count"] == 2 and {row["column_name"] for row in body["results"]} == {"c1", "c2"}
 
 
+def add_profiled_table(run, table_name: str, column_names: list[str]) -> None:
+    """A table of the run with its columns, each with two top values and one pattern."""
+    ProfileResult.objects.create(
+        profile_run=run, schema_name="sales", table_name=table_name, row_count=5, column_count=len(column_names)
+    )
+    names = {"profile_run": run, "schema_name": "sales", "table_name": table_name}
+    for position, column_name in enumerate(column_names, start=1):
+        ProfileColumn.objects.create(**names, column_name=column_name, data_type="string", ordinal_position=position)
+        ProfileColumnValue.objects.bulk_create([
+            ProfileColumnValue(**names, column_name=column_name, kind="value", value="closed", frequency=2, rank=2),
+            ProfileColumnValue(**names, column_name=column_name, kind="value", value="open", frequency=3, rank=1),
+            ProfileColumnValue(**names, column_name=column_name, kind="pattern", value="aaaa", frequency=5, rank=1),
+        ])
+
+
 def test_run_results_nest_columns_under_their_tables(api_client, table_group):
     run = make_run(table_group)
-    ProfileResult.objects.create(profile_run=run, schema_name="sales", table_name="orders", row_count=5, column_count=1)
-    ProfileColumn.objects.create(
-        profile_run=run, schema_name="sales", table_name="orders", column_name="status", data_type="string",
-        ordinal_position=1, null_count=0, top_values=[{"value": "open", "count": 5}],
-    )
+    add_profiled_table(run, "orders", ["status"])
+    other_run = make_run(table_group)
+    add_profiled_table(other_run, "orders", ["status"])
+
     body = api_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+
     (table,) = body["tables"]
     assert table["table_name"] == "orders" and table["row_count"] == 5
-    assert table["columns"][0]["column_name"] == "status"
-    assert table["columns"][0]["top_values"] == [{"value": "open", "count": 5}]
+    (column,) = table["columns"]
+    assert column["column_name"] == "status"
+    assert column["top_values"] == [{"value": "open", "count": 3}, {"value": "closed", "count": 2}]
+    assert column["top_patterns"] == [{"value": "aaaa", "count": 5}]
+
+
+def test_run_results_query_count_does_not_grow_with_tables(api_client, table_group, django_assert_max_num_queries):
+    run = make_run(table_group)
+    for table in range(5):
+        add_profiled_table(run, f"t{table}", ["a", "b", "c"])
+
+    with django_assert_max_num_queries(6):  # auth, run, tables, columns, values
+        body = api_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+
+    assert len(body["tables"]) == 5 and all(len(table["columns"]) == 3 for table in body["tables"])
 
 
 def test_unknown_run_is_404(api_client):

@@ -10,7 +10,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dataquality.api.callback import BoundedJSONParser, PayloadTooLarge
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.models import (
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileColumnValue,
+    ProfileResult,
+    ProfileRun,
+    ProfileRunStatus,
+)
 from dataquality.services.completion import BATCH_SIZE, PII_ANOMALY_TYPE
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
@@ -32,12 +39,18 @@ def post(profile_run: ProfileRun, payload, client: APIClient | None = None, **kw
     return client.post(complete_url(profile_run.pk), payload, format="json")
 
 
-def row_counts(profile_run: ProfileRun) -> tuple[int, int, int]:
-    return (
-        ProfileAnomaly.objects.filter(profile_run=profile_run).count(),
-        ProfileResult.objects.filter(profile_run=profile_run).count(),
-        ProfileColumn.objects.filter(profile_run=profile_run).count(),
+def row_counts(profile_run: ProfileRun) -> tuple[int, int, int, int]:
+    """(anomalies, tables, columns, top values and patterns) stored for the run."""
+    return tuple(
+        model.objects.filter(profile_run=profile_run).count()
+        for model in (ProfileAnomaly, ProfileResult, ProfileColumn, ProfileColumnValue)
     )
+
+
+def ranked(profile_run: ProfileRun, column_name: str, kind: str) -> list[dict]:
+    """A column's top values or patterns as `[{"value", "count"}]`, most frequent first."""
+    rows = ProfileColumnValue.objects.filter(profile_run=profile_run, column_name=column_name, kind=kind)
+    return [{"value": row.value, "count": row.frequency} for row in rows.order_by("rank")]
 
 
 def test_the_seed_example_is_accepted_as_it_stands():
@@ -97,8 +110,8 @@ def test_tables_columns_and_extras_are_stored():
     assert status.min_value == " open"  # whitespace is data here
     assert status.leading_space_count == 3
     assert status.avg_length == 5.5
-    assert status.top_values == [{"value": "shipped", "count": 700}, {"value": " open", "count": 3}]
-    assert status.top_patterns == [{"value": "aaaaaaa", "count": 700}]
+    assert ranked(profile_run, "status", "value") == [{"value": "shipped", "count": 700}, {"value": " open", "count": 3}]
+    assert ranked(profile_run, "status", "pattern") == [{"value": "aaaaaaa", "count": 700}]
     assert status.extra == {"quoted_count": 1, "email_like_count": 0}
 
     order_id = ProfileColumn.objects.get(profile_run=profile_run, column_name="order_id")
@@ -143,7 +156,7 @@ def test_a_late_callback_completes_a_run_that_timed_out():
     profile_run.refresh_from_db()
     assert profile_run.status == ProfileRunStatus.COMPLETED
     assert profile_run.error_message == ""
-    assert row_counts(profile_run) == (1, 0, 0)
+    assert row_counts(profile_run) == (1, 0, 0, 0)
 
 
 def test_a_canceled_run_is_409_and_unchanged():
@@ -155,19 +168,20 @@ def test_a_canceled_run_is_409_and_unchanged():
     assert "canceled" in response.json()["detail"]
     profile_run.refresh_from_db()
     assert (profile_run.status, profile_run.error_message, profile_run.row_count) == ("canceled", "Canceled by ann.", None)
-    assert row_counts(profile_run) == (0, 0, 0)
+    assert row_counts(profile_run) == (0, 0, 0, 0)
 
 
 def test_a_repeated_callback_replaces_the_rows_instead_of_adding_to_them():
     profile_run = make_profile_run()
     assert post(profile_run, wide_payload(3, 4, tag="first")).status_code == 200
-    assert row_counts(profile_run) == (3, 3, 12)
+    assert row_counts(profile_run) == (3, 3, 12, 24)
 
     assert post(profile_run, wide_payload(2, 5, tag="second")).status_code == 200
     assert post(profile_run, wide_payload(2, 5, tag="second")).status_code == 200
 
-    assert row_counts(profile_run) == (2, 2, 10)
+    assert row_counts(profile_run) == (2, 2, 10, 20)
     assert set(ProfileColumn.objects.values_list("min_value", flat=True)) == {"second-min"}
+    assert set(ProfileColumnValue.objects.filter(kind="value").values_list("value", flat=True)) == {"second-value"}
     assert set(ProfileAnomaly.objects.values_list("description", flat=True)) == {"payload second"}
     profile_run.refresh_from_db()
     assert (profile_run.table_count, profile_run.column_count, profile_run.anomaly_count) == (2, 10, 2)
@@ -180,29 +194,33 @@ def test_another_runs_rows_are_left_alone():
     post(profile_run, wide_payload(1, 3))
     post(profile_run, wide_payload(1, 3))
 
-    assert row_counts(other_run) == (1, 1, 2)
+    assert row_counts(other_run) == (1, 1, 2, 4)
+
+
+def insert_batches(model, rows: int) -> int:
+    """INSERT statements for `rows` rows of `model`: SQLite caps the parameters of one statement (999 on
+    Django 5.2), so its batches are smaller; either way the count grows with batches, never with rows."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, [None] * BATCH_SIZE))
+    return -(-rows // batch)
 
 
 def test_a_wide_payload_takes_a_bounded_number_of_queries(django_assert_max_num_queries):
     tables, columns = 200, 50
     payload = json.dumps(wide_payload(tables, columns))
     profile_run = make_profile_run()
-    # SQLite caps the parameters of one statement (999 on Django 5.2), so its inserts come in smaller batches;
-    # either way the count grows with batches, never with rows.
-    column_batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(
-        [field for field in ProfileColumn._meta.concrete_fields if not field.primary_key], [None] * BATCH_SIZE
-    ))
-    column_inserts = -(-tables * columns // column_batch)
-    fixed = 20  # auth lookup, lock, three deletes, anomaly and result inserts, run update, savepoints
-    assert fixed + column_inserts < (tables * columns) / 25
+    column_inserts = insert_batches(ProfileColumn, tables * columns)
+    value_inserts = insert_batches(ProfileColumnValue, 2 * tables * columns)  # one top value, one pattern
+    fixed = 20  # auth lookup, lock, four deletes, anomaly and result inserts, run update, savepoints
+    assert fixed + column_inserts + value_inserts < (3 * tables * columns) / 25
     if connection.vendor == "postgresql":
-        assert fixed + column_inserts <= 40
+        assert fixed + column_inserts + value_inserts <= 80
 
-    with django_assert_max_num_queries(fixed + column_inserts):
+    with django_assert_max_num_queries(fixed + column_inserts + value_inserts):
         response = post(profile_run, payload, content_type="application/json")
 
     assert response.status_code == 200, response.content[:500]
-    assert row_counts(profile_run) == (tables, tables, tables * columns)
+    assert row_counts(profile_run) == (tables, tables, tables * columns, 2 * tables * columns)
 
 
 @pytest.mark.parametrize(
@@ -294,7 +312,7 @@ def test_a_body_over_the_limit_is_413_and_writes_nothing(settings):
     assert response.json()["detail"]
     profile_run.refresh_from_db()
     assert profile_run.status == ProfileRunStatus.RUNNING
-    assert row_counts(profile_run) == (0, 0, 0)
+    assert row_counts(profile_run) == (0, 0, 0, 0)
 
 
 def test_a_body_at_the_limit_is_accepted(settings):
@@ -347,7 +365,27 @@ def test_nul_characters_in_values_are_kept_visible_instead_of_refusing_the_run()
     assert post(profile_run, payload).status_code == 200
 
     column = ProfileColumn.objects.get(profile_run=profile_run)
-    assert (column.min_value, column.top_values) == ("a\ufffdb", [{"value": "\ufffd", "count": 2}])
+    assert column.min_value == "a\ufffdb"
+    assert ranked(profile_run, "c", "value") == [{"value": "\ufffd", "count": 2}]
+
+
+def test_top_values_are_ranked_rows_of_text_in_their_own_table():
+    profile_run = make_profile_run()
+    payload = {"status": "completed", "tables": [{"schema_name": "s", "table_name": "t", "columns": [
+        {"column_name": "c", "top_values": [{"value": 7, "count": 9}, {"value": True, "count": 4}, {"value": None, "count": 2}],
+         "top_patterns": [{"value": "N", "count": 9}]}]}]}
+
+    assert post(profile_run, payload).status_code == 200
+
+    rows = ProfileColumnValue.objects.filter(profile_run=profile_run).order_by("kind", "rank")
+    assert [(row.schema_name, row.table_name, row.column_name, row.kind, row.rank, row.value, row.frequency)
+            for row in rows] == [
+        ("s", "t", "c", "pattern", 1, "N", 9),
+        ("s", "t", "c", "value", 1, "7", 9),
+        ("s", "t", "c", "value", 2, "true", 4),
+        ("s", "t", "c", "value", 3, None, 2),
+    ]
+    assert ProfileColumnValue._meta.db_table == "dq_profile_column_values"
 
 
 def test_completion_is_logged_without_the_token(caplog):
@@ -372,9 +410,8 @@ def test_top_values_of_a_column_flagged_as_potential_pii_are_never_stored():
 
     assert post(profile_run, payload).status_code == 200
 
-    flagged = ProfileColumn.objects.get(profile_run=profile_run, column_name="status")
-    assert flagged.top_values == []
-    assert flagged.top_patterns == [{"value": "aaaaaaa", "count": 700}]  # counts and patterns stay
+    assert ranked(profile_run, "status", "value") == []
+    assert ranked(profile_run, "status", "pattern") == [{"value": "aaaaaaa", "count": 700}]  # counts and patterns stay
     assert PII_ANOMALY_TYPE in {anomaly_type.id for anomaly_type in ANOMALY_TYPES}
 
 
@@ -390,5 +427,5 @@ def test_a_payload_written_by_the_profiling_engine_is_accepted():
     assert profile_run.anomaly_count == len(payload["anomalies"])
     name = ProfileColumn.objects.get(profile_run=profile_run, column_name="name")
     assert name.leading_space_count == 1
-    assert {"value": " a", "count": 1} in name.top_values
+    assert {"value": " a", "count": 1} in ranked(profile_run, "name", "value")
     assert "quoted_count" in name.extra

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
+from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRunStatus
 from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
     callback_secret,
     complete_url,
@@ -48,6 +48,9 @@ def test_simultaneous_callbacks_leave_exactly_one_payloads_rows(callback_secret)
     tables, columns = SHAPES[winner]
     assert ProfileResult.objects.filter(profile_run=profile_run).count() == tables
     assert ProfileColumn.objects.filter(profile_run=profile_run).count() == tables * columns
+    top_values = ProfileColumnValue.objects.filter(profile_run=profile_run, kind="value")
+    assert set(top_values.values_list("value", flat=True)) == {f"{winner}-value"}
+    assert top_values.count() == tables * columns
     assert set(ProfileAnomaly.objects.values_list("description", flat=True)) == {f"payload {winner}"}
     assert ProfileAnomaly.objects.count() == tables
     profile_run.refresh_from_db()
