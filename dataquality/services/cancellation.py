@@ -6,7 +6,7 @@ import logging
 
 from django.utils import timezone
 
-from dataquality.databricks import DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksClient, DatabricksNotFound, get_client
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 
 logger = logging.getLogger(__name__)
@@ -19,15 +19,16 @@ class RunAlreadyFinal(Exception):
 
 
 def cancel_profile_run(*, profile_run: ProfileRun, requested_by: str = "", client_factory=get_client) -> ProfileRun:
-    """Cancel on Databricks (when submitted), then mark canceled. Databricks errors propagate, run unchanged."""
+    """Cancel on Databricks (when submitted), then mark canceled. Databricks errors propagate, run unchanged.
+
+    A launch may store the Databricks run id after the caller read the run; once the run is marked canceled
+    no launch can store one any more, so the run id read back then is the last word, and is canceled too.
+    """
     if profile_run.is_final:
         raise RunAlreadyFinal(profile_run)
-    if profile_run.databricks_run_id:
-        client = client_factory(profile_run.table_group.connection)
-        try:
-            client.cancel_run(profile_run.databricks_run_id)
-        except DatabricksNotFound:
-            logger.info("Databricks run %s of profile run %s is gone already", profile_run.databricks_run_id, profile_run.pk)
+    canceled_run_id = profile_run.databricks_run_id
+    if canceled_run_id:
+        _cancel_on_databricks(client_factory(profile_run.table_group.connection), profile_run)
     who = f" by {requested_by}" if requested_by else ""
     moved = ProfileRun.objects.filter(pk=profile_run.pk, status__in=ACTIVE_STATUSES).update(
         status=ProfileRunStatus.CANCELED, completed_at=timezone.now(), error_message=f"Canceled{who}."
@@ -35,4 +36,13 @@ def cancel_profile_run(*, profile_run: ProfileRun, requested_by: str = "", clien
     profile_run.refresh_from_db()
     if not moved:  # it finished while we were canceling
         raise RunAlreadyFinal(profile_run)
+    if profile_run.databricks_run_id and profile_run.databricks_run_id != canceled_run_id:
+        _cancel_on_databricks(client_factory(profile_run.table_group.connection), profile_run)
     return profile_run
+
+
+def _cancel_on_databricks(client: DatabricksClient, profile_run: ProfileRun) -> None:
+    try:
+        client.cancel_run(profile_run.databricks_run_id)
+    except DatabricksNotFound:
+        logger.info("Databricks run %s of profile run %s is gone already", profile_run.databricks_run_id, profile_run.pk)
