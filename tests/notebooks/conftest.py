@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 
 from notebooks.dq_profiler.local_spark import local_spark_session
@@ -9,6 +11,8 @@ def spark():
     session = local_spark_session("dq-profiler-tests", cores="2")
     yield session
     session.stop()
+    # py4j logs from finalizers after pytest has closed its streams; keep that noise out of the output.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
 def pytest_collection_modifyitems(items):
