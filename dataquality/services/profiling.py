@@ -129,20 +129,21 @@ class DataQualityProfilingService:
 
     def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
         """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed."""
-        client = self.client_for(table_group)
-        check_callback_configured()
-        target = ProfilingTarget.for_table_group(table_group)
-        profile_run = self._create_run(table_group, requested_by)
-        return self._launch(client, target, profile_run)
+        client, target = self._prepare(table_group)
+        return self._start(client, target, requested_by)
 
     def start_profile_for_dataset(self, *, dataset: Dataset, requested_by: str = "") -> list[ProfilingLaunchResult]:
-        """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported."""
+        """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported.
+
+        Every group is checked first, so a DatabricksNotConfigured for any of them starts nothing at all.
+        """
+        prepared = [self._prepare(group) for group in dataset.table_groups.select_related("connection").order_by("pk")]
         results = []
-        for table_group in dataset.table_groups.select_related("connection").order_by("pk"):
+        for client, target in prepared:
             try:
-                results.append(self.start_profile_for_table_group(table_group=table_group, requested_by=requested_by))
+                results.append(self._start(client, target, requested_by))
             except ActiveRunExists as exc:
-                warning = f"Table group {table_group.pk} already has an active run; no new run was started."
+                warning = f"Table group {target.table_group.pk} already has an active run; no new run was started."
                 results.append(ProfilingLaunchResult(exc.profile_run, [warning]))
             except LaunchFailed as exc:
                 results.append(ProfilingLaunchResult(exc.profile_run, [exc.profile_run.error_message]))
@@ -152,6 +153,16 @@ class DataQualityProfilingService:
         """Submit a run still `queued` again, with the same idempotency token (used by the sweep)."""
         client = self.client_for(profile_run.table_group)
         target = ProfilingTarget.for_table_group(profile_run.table_group)
+        return self._launch(client, target, profile_run)
+
+    def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
+        """The client and target of a group; DatabricksNotConfigured before anything is written."""
+        client = self.client_for(table_group)
+        check_callback_configured()
+        return client, ProfilingTarget.for_table_group(table_group)
+
+    def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
+        profile_run = self._create_run(target.table_group, requested_by)
         return self._launch(client, target, profile_run)
 
     def _create_run(self, table_group: TableGroup, requested_by: str) -> ProfileRun:

@@ -193,6 +193,21 @@ def test_dataset_start_404_and_503(api_client, databricks_settings, table_group)
     assert api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs").status_code == 503
 
 
+def test_dataset_start_starts_nothing_when_one_group_cannot_reach_databricks(api_client, workspace, table_group):
+    workspace.ready()
+    unusable = Connection.objects.create(
+        name="unset", host="https://adb-1234.5.azuredatabricks.net", secret_ref="DATABRICKS_UNSET_SECRET_FOR_TESTS"
+    )
+    TableGroup.objects.create(dataset=table_group.dataset, name="z-last", schema_name="crm", connection=unusable)
+
+    response = api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
+
+    assert response.status_code == 503, response.content
+    assert "DATABRICKS_UNSET_SECRET_FOR_TESTS" in response.json()["detail"]
+    assert ProfileRun.objects.count() == 0
+    assert len(workspace.mock.calls) == 0
+
+
 # --- reading runs -------------------------------------------------------------------------------------------
 
 def test_run_list_rows_filters_and_order(api_client, table_group):
