@@ -4,6 +4,8 @@ results are read-only because only a run's payload may write them."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
@@ -11,6 +13,9 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColum
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.table_groups import delete_table_group
+
+DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -63,8 +68,32 @@ class TableGroupAdmin(admin.ModelAdmin):
             try:
                 result = service.start_profile_for_table_group(table_group=group, requested_by=request.user.get_username())
                 self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
-            except (ActiveRunExists, LaunchFailed, DatabricksError, DatabricksNotConfigured) as exc:
+            except (ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{group}: {exc}", messages.ERROR)
+
+    # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
+    # will not delete is kept, so that no job is left behind without its group.
+
+    def delete_model(self, request, obj):
+        if not self._delete_with_job(request, obj):
+            request._table_group_kept = True
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset.select_related("connection"):
+            self._delete_with_job(request, group)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "_table_group_kept", False):
+            return HttpResponseRedirect(reverse("admin:dataquality_tablegroup_change", args=[obj_id]))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def _delete_with_job(self, request, group: TableGroup) -> bool:
+        try:
+            delete_table_group(table_group=group)
+        except DATABRICKS_FAILURES as exc:
+            self.message_user(request, f"{group} was kept: its Databricks job could not be deleted: {exc}", messages.ERROR)
+            return False
+        return True
 
 
 @admin.register(Table)
@@ -116,7 +145,7 @@ class ProfileRunAdmin(admin.ModelAdmin):
             try:
                 outcome = poll_profile_run(profile_run=run)
                 self.message_user(request, f"{run.pk}: {outcome}.", messages.INFO)
-            except (DatabricksError, DatabricksNotConfigured) as exc:
+            except DATABRICKS_FAILURES as exc:
                 self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
 
     @admin.action(description="Cancel on Databricks")
@@ -125,7 +154,7 @@ class ProfileRunAdmin(admin.ModelAdmin):
             try:
                 cancel_profile_run(profile_run=run, requested_by=request.user.get_username())
                 self.message_user(request, f"{run.pk}: canceled.", messages.SUCCESS)
-            except (RunAlreadyFinal, DatabricksError, DatabricksNotConfigured) as exc:
+            except (RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
 
 

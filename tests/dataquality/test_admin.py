@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from dataquality.models import Connection, ProfileAnomaly, ProfileRun
+from dataquality.models import Connection, ProfileAnomaly, ProfileRun, TableGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,42 @@ def test_start_action_on_table_groups(admin_client, table_group, workspace):
         {"action": "start_profile_run", "_selected_action": [str(table_group.pk)]},
     )
     assert ProfileRun.objects.get().status == "running"
+
+
+def test_deleting_a_table_group_in_the_admin_deletes_its_job(admin_client, table_group, workspace):
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    workspace.accepts("delete")
+
+    response = admin_client.post(reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert workspace.bodies("delete") == [{"job_id": 101}]
+    assert not TableGroup.objects.exists()
+
+
+def test_bulk_delete_of_table_groups_deletes_their_jobs(admin_client, table_group, workspace):
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    never_launched = TableGroup.objects.create(dataset=table_group.dataset, name="new", schema_name="crm")
+    workspace.accepts("delete")
+
+    admin_client.post(
+        reverse("admin:dataquality_tablegroup_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(table_group.pk), str(never_launched.pk)], "post": "yes"},
+    )
+
+    assert workspace.bodies("delete") == [{"job_id": 101}]
+    assert not TableGroup.objects.exists()
+
+
+def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client, table_group, workspace):
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    workspace.refuses("delete", 403, "PERMISSION_DENIED", "Not the owner.")
+
+    response = admin_client.post(
+        reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"}, follow=True
+    )
+
+    assert TableGroup.objects.filter(pk=table_group.pk).exists()
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("Not the owner." in message for message in shown)
+    assert not any("deleted successfully" in message for message in shown)
