@@ -55,6 +55,7 @@ class TableInline(admin.TabularInline):
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
+    list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
     list_filter = ["dataset", "connection"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = ["profiling_job_id", "job_settings_fingerprint"]

@@ -133,3 +133,30 @@ def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client
     shown = [str(message) for message in response.context["messages"]]
     assert any("Not the owner." in message for message in shown)
     assert not any("deleted successfully" in message for message in shown)
+
+
+@pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profilecolumn"])
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_group, model, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dataquality.models import Dataset, ProfileColumn, Table
+
+    def add_rows(tag: str) -> None:
+        dataset = Dataset.objects.create(name=f"dataset {tag}")
+        connection_row = Connection.objects.create(
+            name=f"ws {tag}", host="https://adb-1.azuredatabricks.net", secret_ref="DATABRICKS_X"
+        )
+        group = TableGroup.objects.create(dataset=dataset, connection=connection_row, name=tag, schema_name="s")
+        Table.objects.create(table_group=group, schema_name="s", table_name=tag)
+        run = ProfileRun.objects.create(table_group=group, status="completed")
+        ProfileColumn.objects.create(profile_run=run, table_name=tag, column_name="c")
+
+    url = reverse(f"admin:dataquality_{model}_changelist")
+    add_rows("first")
+    with CaptureQueriesContext(connection) as one_row:
+        assert admin_client.get(url).status_code == 200
+    for tag in ("second", "third", "fourth"):
+        add_rows(tag)
+    with django_assert_num_queries(len(one_row)):
+        assert admin_client.get(url).status_code == 200
