@@ -87,7 +87,7 @@ class DatabricksClient:
                 "databricks jobs/create outcome unknown; adopted job %s named %r", existing, settings["name"]
             )
             return existing
-        return str(answer["job_id"])
+        return str(_required(answer, "job_id", f"POST {JOBS}/create"))
 
     def get_job(self, job_id: str | int) -> dict:
         return self._call("GET", f"{JOBS}/get", params={"job_id": job_id}, retry=True)
@@ -146,7 +146,9 @@ class DatabricksClient:
         body: dict[str, Any] = {"job_id": int(job_id), "job_parameters": dict(job_parameters)}
         if idempotency_token:
             body["idempotency_token"] = idempotency_token
-        return self._call("POST", f"{JOBS}/run-now", json=body, retry=bool(idempotency_token))
+        answer = self._call("POST", f"{JOBS}/run-now", json=body, retry=bool(idempotency_token))
+        _required(answer, "run_id", f"POST {JOBS}/run-now")
+        return answer
 
     def get_run(self, run_id: str | int) -> dict:
         return self._call("GET", f"{JOBS}/runs/get", params={"run_id": run_id}, retry=True)
@@ -233,6 +235,13 @@ def _credentials(
     if client_id and client_secret:
         return OAuthMachineToMachine(transport, client_id, client_secret, monotonic=monotonic)
     raise ValueError("DatabricksClient needs a token, or a client_id and client_secret.")
+
+
+def _required(answer: Any, key: str, request: str) -> Any:
+    """`answer[key]`, or a typed error: a 2xx answer without it is as good as a refusal."""
+    if not isinstance(answer, dict) or answer.get(key) is None:
+        raise DatabricksPermanentError(f"Databricks answered without a {key}.", request=request)
+    return answer[key]
 
 
 def _checked_path(path: str) -> str:

@@ -1,11 +1,14 @@
 """The profiling service against a fake workspace: job life cycle, launch, and failure handling."""
 
+import json
+
 import pytest
 
 from dataquality.models import ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.services import job_settings
-from dataquality.services.callback_tokens import token_matches
+from dataquality.services.callback_tokens import make_callback_token, token_matches
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from tests.dataquality.workspace import JOBS
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +198,46 @@ def test_git_source_runs_the_notebook_from_the_repository(databricks_settings, t
         "git_url": "https://github.com/acme/conversioncentral", "git_provider": "gitHub", "git_branch": "release",
     }
     assert built["tasks"][0]["notebook_task"] == {"notebook_path": "notebooks/profiling", "source": "GIT"}
+
+
+def test_a_run_now_answer_without_a_run_id_fails_the_run_instead_of_leaving_it_queued(workspace, table_group):
+    workspace.no_existing_jobs()
+    workspace.accepts_create()
+    workspace.accepts("run-now", {"number_in_job": 1})
+
+    with pytest.raises(LaunchFailed):
+        start(table_group)
+
+    run = ProfileRun.objects.get()
+    assert run.status == ProfileRunStatus.FAILED
+    assert "run_id" in run.error_message
+
+
+def test_a_create_answer_without_a_job_id_fails_the_run_and_stores_no_job(workspace, table_group):
+    workspace.no_existing_jobs()
+    workspace.accepts("create", {})
+
+    with pytest.raises(LaunchFailed):
+        start(table_group)
+
+    assert ProfileRun.objects.get().status == ProfileRunStatus.FAILED
+    table_group.refresh_from_db()
+    assert table_group.profiling_job_id is None
+
+
+def test_a_refusal_echoing_the_callback_token_never_stores_it(workspace, table_group):
+    workspace.no_existing_jobs()
+    workspace.accepts_create()
+
+    def echo(request):
+        token = json.loads(request.body)["job_parameters"]["callback_token"]
+        return 400, {}, json.dumps({"error_code": "INVALID_PARAMETER_VALUE", "message": f"bad value {token}"})
+
+    workspace.mock.add_callback("POST", f"{JOBS}/run-now", callback=echo)
+
+    with pytest.raises(LaunchFailed) as caught:
+        start(table_group)
+
+    run = ProfileRun.objects.get()
+    assert "bad value ***" in run.error_message
+    assert make_callback_token(run.pk) not in run.error_message + str(caught.value)
