@@ -35,6 +35,15 @@ def _without_nul(value: Any) -> Any:
     return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
+def _json_without_nul(value: Any) -> Any:
+    """`_without_nul` through a JSON document, keys included: jsonb refuses NUL anywhere in it."""
+    if isinstance(value, dict):
+        return {_without_nul(key): _json_without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_without_nul(item) for item in value]
+    return _without_nul(value)
+
+
 def _keep_whitespace(*names: str) -> dict[str, dict[str, bool]]:
     # Names and values are data: a leading space is what the leading-space check is about.
     return {name: {"trim_whitespace": False} for name in names}
@@ -105,7 +114,7 @@ class PayloadColumnSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data: Any) -> dict:
         validated = super().to_internal_value(data)
         undeclared = {key: value for key, value in data.items() if key not in self.fields}
-        validated["extra"] = {**validated.get("extra", {}), **undeclared}
+        validated["extra"] = _json_without_nul({**validated.get("extra", {}), **undeclared})
         return validated
 
 

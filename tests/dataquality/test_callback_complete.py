@@ -388,6 +388,17 @@ def test_top_values_are_ranked_rows_of_text_in_their_own_table():
     assert ProfileColumnValue._meta.db_table == "dq_profile_column_values"
 
 
+def test_nul_characters_in_extra_metrics_are_kept_visible_instead_of_failing_the_write():
+    profile_run = make_profile_run()
+    payload = {"status": "completed", "tables": [{"table_name": "t", "columns": [
+        {"column_name": "c", "odd\x00key": "v\x00", "extra": {"nested": ["a\x00"]}}]}]}
+
+    assert post(profile_run, payload).status_code == 200
+
+    column = ProfileColumn.objects.get(profile_run=profile_run)
+    assert column.extra == {"odd\ufffdkey": "v\ufffd", "nested": ["a\ufffd"]}
+
+
 def test_completion_is_logged_without_the_token(caplog):
     profile_run = make_profile_run()
     client = run_client(profile_run)
