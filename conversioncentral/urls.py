@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("data-quality/", include("dataquality.api.urls")),
 ]
+
+handler404 = "dataquality.api.errors.not_found"
+handler500 = "dataquality.api.errors.server_error"

@@ -1,6 +1,8 @@
 """Every error answers JSON with a readable `detail`."""
 
 from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,3 +19,23 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": " ".join(str(item) for item in response.data)}
     return response
+
+
+# Outside DRF's views (an unknown URL, an unhandled exception) Django answers HTML; these answer JSON
+# everywhere but the admin, which keeps its pages.
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return request.path.startswith("/admin/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_admin(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_admin(request):
+        return defaults.server_error(request)
+    return JsonResponse({"detail": "Internal server error."}, status=500)
