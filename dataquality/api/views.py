@@ -137,14 +137,12 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
             return s.ProfileAnomalySerializer
         return s.ProfileRunListSerializer
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if self.action == "retrieve":
-            counts = (
-                self.get_object().anomalies.values("severity").annotate(n=Count("id")).order_by("severity")
-            )
-            context["anomaly_counts_by_severity"] = {row["severity"]: row["n"] for row in counts}
-        return context
+    def retrieve(self, request, *args, **kwargs):
+        run = self.get_object()
+        counts = run.anomalies.values("severity").annotate(n=Count("id")).order_by("severity")
+        by_severity = {row["severity"]: row["n"] for row in counts}
+        context = {**self.get_serializer_context(), "anomaly_counts_by_severity": by_severity}
+        return Response(s.ProfileRunDetailSerializer(run, context=context).data)
 
     @extend_schema(responses={200: s.ProfileAnomalySerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -251,6 +251,12 @@ def test_run_detail_counts_anomalies_by_severity(api_client, table_group):
     assert body["anomaly_counts_by_severity"] == {"high": 2, "low": 1}
 
 
+def test_run_detail_reads_the_run_once(api_client, table_group, django_assert_num_queries):
+    run = make_run(table_group)
+    with django_assert_num_queries(3):  # auth, the run, the counts by severity
+        assert api_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
+
+
 def test_run_anomalies_are_paginated_and_filtered(api_client, table_group):
     run = make_run(table_group)
     now = timezone.now()
