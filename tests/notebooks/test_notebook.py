@@ -22,7 +22,9 @@ def write_tables(spark, root):
     """Three tables: `nb_ref.country` (listed explicitly), `nb_sales.orders` (matched by the mask) and
     `nb_sales.orders_tmp` (excluded)."""
     frames = {
-        "nb_ref.country": spark.createDataFrame([("FR", "France"), ("DE", None), ("IT", "Italy")], "code string, name string"),
+        "nb_ref.country": spark.createDataFrame(
+            [("FR", "France"), ("DE", None), ("IT", "Italy")], "code string, name string"
+        ),
         "nb_sales.orders": spark.createDataFrame(
             [(i, f"C{i % 4}", float(i) * 1.5) for i in range(1, 41)], "order_id int, customer string, amount double"
         ),

@@ -214,7 +214,9 @@ def test_results_that_reach_neither_the_file_nor_the_callback_fail_the_job(dbuti
 def test_local_mode_catalog_override_with_the_real_engine_and_mask_discovery(spark, dbutils, tmp_path):
     spark.createDataFrame([(1, "FR"), (2, None), (3, "DE")], "id int, code string").write.parquet(str(tmp_path / "a"))
     spark.createDataFrame([(1,)], "id int").write.parquet(str(tmp_path / "b"))
-    register_local_tables(spark, {("rt_job", "orders"): str(tmp_path / "a"), ("rt_job", "orders_tmp"): str(tmp_path / "b")})
+    register_local_tables(
+        spark, {("rt_job", "orders"): str(tmp_path / "a"), ("rt_job", "orders_tmp"): str(tmp_path / "b")}
+    )
     parameters = job_parameters(
         unreachable_callback_url(), catalog="main", schema_name="rt_job", include_mask="ORD%", exclude_mask="%_tmp"
     )
@@ -225,5 +227,6 @@ def test_local_mode_catalog_override_with_the_real_engine_and_mask_discovery(spa
 
     document = json.loads(payload_text(dbutils))
     assert document["status"] == "completed" and document["row_count"] == 3
-    assert [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]] == [("rt_job", "orders", 3)]
+    tables = [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]]
+    assert tables == [("rt_job", "orders", 3)]
     assert summary["status"] == "completed" and summary["table_count"] == 1 and summary["row_count"] == 3

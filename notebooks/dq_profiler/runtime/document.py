@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 STATUS_FAILED = "failed"
+MAX_ERROR_MESSAGE_CHARS = 4000  # Spark errors can carry whole JVM stack traces
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -24,7 +25,7 @@ def failure_document(error_message: str, *, started_at: str) -> dict[str, Any]:
     """What the callback accepts for a run that produced no results."""
     return {
         "status": STATUS_FAILED,
-        "error_message": error_message,
+        "error_message": error_message[:MAX_ERROR_MESSAGE_CHARS],
         "row_count": 0,
         "anomaly_count": 0,
         "anomalies": [],

@@ -21,7 +21,6 @@ from .writers import write_payload
 logger = logging.getLogger(__name__)
 
 ProfileFunction = Callable[[Any, Sequence[TableSource], ProfileOptions], dict]
-MAX_ERROR_MESSAGE_CHARS = 4000  # Spark errors can carry whole JVM stack traces
 
 
 class PayloadNotDelivered(RuntimeError):
@@ -86,7 +85,7 @@ def run_profile_job(
         document = failure_document(str(error), started_at=started_at)
     except Exception as error:
         logger.exception("Profiling failed; reporting the run as failed")
-        failure = failure_document(f"{type(error).__name__}: {error}"[:MAX_ERROR_MESSAGE_CHARS], started_at=started_at)
+        failure = failure_document(f"{type(error).__name__}: {error}", started_at=started_at)
         try:
             deliver_document(failure, parameters, dbutils=dbutils, settings=settings, sleep=sleep)
         except Exception:  # noqa: BLE001 - the profiling error is the one worth raising

@@ -8,7 +8,7 @@ This is the interface the local Databricks stand-in and tests drive; everything 
 | `DQ_WIDGETS_FILE` | a JSON object of widget values; `DQ_WIDGET_<name>` variables override it |
 | `DQ_NOTEBOOK_EXIT_FILE` | where `dbutils.notebook.exit` writes the exit value (it is also the last stdout line) |
 | `DQ_LOCAL_DBFS_ROOT` | the local directory standing in for `dbfs:/` (default: `dq-local-dbfs` in the temp dir) |
-| `DQ_LOCAL_VOLUMES_ROOT` | the local directory standing in for `/Volumes` (default: `dq-local-volumes` in the temp dir) |
+| `DQ_LOCAL_VOLUMES_ROOT` | the local directory standing in for `/Volumes` (default: `dq-local-volumes`, temp dir) |
 | `DQ_LOCAL_TABLE_PATHS` | a JSON object `{"schema.table": "/path/to/parquet"}`: tables to register before profiling |
 
 The mapped tables become external tables of the local session catalog, so the notebook reads them with the
@@ -56,7 +56,8 @@ def widget_values_from_env(environ: Mapping[str, str]) -> dict[str, str]:
         if not isinstance(document, dict):
             raise ValueError(f"{WIDGETS_FILE_ENV} must hold a JSON object of widget values")
         values.update({str(name): "" if value is None else str(value) for name, value in document.items()})
-    values.update({key[len(WIDGET_ENV_PREFIX):]: value for key, value in environ.items() if key.startswith(WIDGET_ENV_PREFIX)})
+    prefix = len(WIDGET_ENV_PREFIX)
+    values.update({key[prefix:]: value for key, value in environ.items() if key.startswith(WIDGET_ENV_PREFIX)})
     return values
 
 

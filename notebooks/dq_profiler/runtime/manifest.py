@@ -117,7 +117,7 @@ def load_manifest(
     """The API's manifest for this run, or the widgets' version of it (see the module docstring for when)."""
     url = manifest_url(parameters.callback_url)
     if url is None:
-        logger.warning("No manifest URL can be derived from callback_url %r; using the widgets", parameters.callback_url)
+        logger.warning("No manifest URL derives from callback_url %r; using the widgets", parameters.callback_url)
         return Manifest.from_parameters(parameters)
     outcome = send_with_retries(
         "GET",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from .manifest import Manifest, TableRef
 from .masks import parse_mask, select_by_masks
@@ -23,7 +24,7 @@ def qualified_name(*parts: str) -> str:
     return ".".join(quote_identifier(part) for part in parts if part)
 
 
-def spark_table_lister(spark) -> TableLister:
+def spark_table_lister(spark: Any) -> TableLister:
     """Lists a schema's tables and views with SHOW TABLES, leaving out session temp views (they belong to no schema)."""
 
     def list_tables(catalog: str, schema_name: str) -> list[str]:
@@ -52,7 +53,9 @@ def resolve_tables(manifest: Manifest, list_tables: TableLister) -> list[TableRe
         except Exception as error:  # noqa: BLE001 - Spark raises several unrelated types for a missing schema
             if not tables:
                 raise NoTablesToProfile(f"Cannot list the tables of {manifest.schema_name}: {error}") from error
-            logger.error("Cannot list the tables of %s (%s); profiling the explicit tables only", manifest.schema_name, error)
+            logger.error(
+                "Cannot list the tables of %s (%s); profiling the explicit tables only", manifest.schema_name, error
+            )
             names = []
         selected = select_by_masks(names, manifest.include_mask, manifest.exclude_mask)
         logger.info("Masks selected %d of %d table(s) in %s", len(selected), len(names), manifest.schema_name)
