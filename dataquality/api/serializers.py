@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from dataquality.databricks import validate_connection_settings
+from dataquality.databricks import validate_secret_ref, validate_workspace_host
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 
 
@@ -17,18 +17,26 @@ class ConnectionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
+    def validate_host(self, value: str) -> str:
+        return _checked(validate_workspace_host, value)
+
+    def validate_secret_ref(self, value: str) -> str:
+        return _checked(validate_secret_ref, value)
+
     def validate(self, attrs):
-        host = attrs.get("host", getattr(self.instance, "host", ""))
-        secret_ref = attrs.get("secret_ref", getattr(self.instance, "secret_ref", ""))
         auth_type = attrs.get("auth_type", getattr(self.instance, "auth_type", Connection.AuthType.PAT))
         client_id = attrs.get("client_id", getattr(self.instance, "client_id", ""))
-        try:
-            validate_connection_settings(host, secret_ref)
-        except ValueError as exc:
-            raise serializers.ValidationError({"host_or_secret_ref": [str(exc)]}) from exc
         if auth_type == Connection.AuthType.OAUTH_M2M and not client_id:
             raise serializers.ValidationError({"client_id": ["OAuth M2M connections need a client_id."]})
         return attrs
+
+
+def _checked(check, value: str) -> str:
+    try:
+        check(value)
+    except ValueError as exc:
+        raise serializers.ValidationError(str(exc)) from exc
+    return value
 
 
 class DatasetSerializer(serializers.ModelSerializer):

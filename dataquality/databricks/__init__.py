@@ -11,7 +11,7 @@ from .errors import (
     DatabricksRateLimited,
     DatabricksTransientError,
 )
-from .factory import get_client, validate_connection_settings, workspace_host
+from .factory import get_client, validate_connection_settings, validate_secret_ref, validate_workspace_host, workspace_host
 
 __all__ = [
     "ConnectionSettingsError",
@@ -25,5 +25,7 @@ __all__ = [
     "DatabricksTransientError",
     "get_client",
     "validate_connection_settings",
+    "validate_secret_ref",
+    "validate_workspace_host",
     "workspace_host",
 ]

@@ -26,6 +26,11 @@ _ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def validate_connection_settings(host: str, secret_ref: str) -> None:
     """Raise `ConnectionSettingsError` (a ValueError) with a readable message when a connection's host
     is not an allowed workspace or its `secret_ref` is not an allowed env var name."""
+    validate_workspace_host(host)
+    validate_secret_ref(secret_ref)
+
+
+def validate_workspace_host(host: str) -> None:
     try:
         name = hostname(host)
     except ValueError as exc:
@@ -36,6 +41,9 @@ def validate_connection_settings(host: str, secret_ref: str) -> None:
         raise ConnectionSettingsError(
             f"Host {name!r} is not an allowed Databricks workspace (DATABRICKS_ALLOWED_HOSTS: {listed})."
         )
+
+
+def validate_secret_ref(secret_ref: str) -> None:
     prefix = settings.DATABRICKS_SECRET_REF_PREFIX
     if not _ENV_VAR_NAME.match(secret_ref or ""):
         raise ConnectionSettingsError(f"secret_ref {secret_ref!r} is not an environment variable name.")

@@ -113,7 +113,7 @@ def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
         "callback_token": make_callback_token(profile_run.pk),
         "catalog": group.catalog,
         "schema_name": group.schema_name,
-        "include_mask": group.include_mask,
+        "include_mask": group.include_mask or "%",  # blank means every table, as in the manifest
         "exclude_mask": group.exclude_mask,
     }
 

@@ -241,3 +241,13 @@ def test_a_refusal_echoing_the_callback_token_never_stores_it(workspace, table_g
     run = ProfileRun.objects.get()
     assert "bad value ***" in run.error_message
     assert make_callback_token(run.pk) not in run.error_message + str(caught.value)
+
+
+def test_blank_include_mask_is_sent_as_every_table(workspace, table_group):
+    TableGroup.objects.filter(pk=table_group.pk).update(include_mask="")
+    workspace.ready()
+
+    start(TableGroup.objects.get(pk=table_group.pk))
+
+    (launched,) = workspace.bodies("run-now")
+    assert launched["job_parameters"]["include_mask"] == "%"
