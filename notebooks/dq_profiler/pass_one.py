@@ -16,7 +16,11 @@ from pyspark.sql import functions as F
 from . import text_checks
 from .columns import BINARY, BOOLEAN, DATE, NUMERIC, TEXT, ColumnSpec
 
-DISTINCT_RSD = 0.01  # relative standard deviation of approx_count_distinct: keeps 3 sigma within 3%
+# Distinct counts: Spark 3.5+ has DataSketches HLL, whose binary buffer stays cheap for hundreds of columns
+# (lgConfigK 14: relative standard error about 0.8%). Spark 3.4 falls back to approx_count_distinct at 2%,
+# whose buffer is one field per register word and so slows wide tables down.
+HLL_LG_CONFIG_K = 14
+FALLBACK_DISTINCT_RSD = 0.02
 PERCENTILE_ACCURACY = 10000
 PERCENTILES = (0.25, 0.5, 0.75)
 EARLIEST_LIKELY_DATE = dt.date(1900, 1, 1)
@@ -107,6 +111,14 @@ def _boolean_aggregates(spec: ColumnSpec) -> dict[str, Column]:
     }
 
 
+def _approx_distinct(spec: ColumnSpec) -> Column:
+    if not hasattr(F, "hll_sketch_agg"):
+        return F.approx_count_distinct(spec.ref, rsd=FALLBACK_DISTINCT_RSD)
+    # The sketch takes integers, strings and binary; other types are counted by their exact string form.
+    value = spec.ref if spec.general_type in (TEXT, BINARY) or spec.data_type in ("int", "bigint") else spec.ref.cast("string")
+    return F.hll_sketch_estimate(F.hll_sketch_agg(value, HLL_LG_CONFIG_K))
+
+
 _TYPE_AGGREGATES = {
     NUMERIC: _numeric_aggregates,
     TEXT: _text_aggregates,
@@ -121,7 +133,7 @@ def column_aggregate(spec: ColumnSpec) -> Column:
     """All pass-1 aggregates of one column as a single struct, aliased by position (names may be anything)."""
     aggregates = {"row_count": F.count(F.lit(1)), "non_null_count": F.count(spec.ref)}
     if spec.general_type in _DISTINCT_TYPES:
-        aggregates["distinct_count"] = F.approx_count_distinct(spec.ref, rsd=DISTINCT_RSD)
+        aggregates["distinct_count"] = _approx_distinct(spec)
     type_aggregates = _TYPE_AGGREGATES.get(spec.general_type)
     if type_aggregates:
         aggregates.update(type_aggregates(spec))

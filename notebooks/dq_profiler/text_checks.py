@@ -7,11 +7,13 @@ escaping is involved.
 
 from __future__ import annotations
 
+import re
+
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 BLANK_TOKENS = ("n/a", "na", "null", "none", "-", "?", "unknown", "tbd", "missing")
-BOOLEAN_WORDS = {"true": "true", "false": "false", "yes": "yes", "no": "no"}
+BOOLEAN_WORDS = ("true", "false", "yes", "no")
 
 _NUMERIC = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+|\d{1,3}(,\d{3})+(\.\d+)?)([eE][-+]?\d+)?\s*$"
 _QUOTED = r"^(?s)('.*'|\".*\")$"
@@ -27,23 +29,37 @@ _CARD_SHAPE = r"^\s*\d[\d -]{11,22}\d\s*$"
 _CARD_DIGITS = r"^\d{13,19}$"
 
 _TIME = r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
-# (regex, readings): each reading names which capture group holds the year, month and day.
-_DATE_FORMS: tuple[tuple[str, tuple[tuple[int, int, int], ...]], ...] = (
-    (r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"\s*$", ((1, 2, 3),)),  # YYYY-MM-DD, ISO timestamps
-    (r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$", ((1, 2, 3),)),  # YYYY/MM/DD
-    (r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME + r"\s*$", ((3, 1, 2), (3, 2, 1))),  # MM/DD/YYYY or DD/MM/YYYY
-    (r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$", ((3, 2, 1),)),  # DD.MM.YYYY
-    (r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})\s*$", ((3, 1, 2), (3, 2, 1))),  # MM-DD-YYYY or DD-MM-YYYY
+# Date forms as (regex, readings): each reading rewrites a match to YYYY-M-D. MM/DD/YYYY and DD/MM/YYYY look the
+# same, so those forms are read both ways.
+_DATE_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"\s*$", ("$1-$2-$3",)),  # YYYY-MM-DD, ISO timestamps
+    (r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$", ("$1-$2-$3",)),  # YYYY/MM/DD
+    (r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME + r"\s*$", ("$3-$1-$2", "$3-$2-$1")),  # MM/DD/YYYY, DD/MM/YYYY
+    (r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$", ("$3-$2-$1",)),  # DD.MM.YYYY
+    (r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})\s*$", ("$3-$1-$2", "$3-$2-$1")),  # MM-DD-YYYY, DD-MM-YYYY
+)
+# A real calendar date in YYYY-M-D, leap years included, as one regex: no date parser, so no parser-policy or
+# ANSI differences between Spark versions, and cheap enough to run on every value.
+_LEAP_YEAR = r"(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
+_CALENDAR_DATE = (
+    r"^(?!0000)(\d{4}-(0?[13578]|1[02])-(0?[1-9]|[12]\d|3[01])"
+    r"|\d{4}-(0?[469]|11)-(0?[1-9]|[12]\d|30)"
+    r"|\d{4}-0?2-(0?[1-9]|1\d|2[0-8])"
+    r"|" + _LEAP_YEAR + r"-0?2-29)$"
 )
 
 
-def stripped(value: Column) -> Column:
-    """The value without surrounding whitespace (`trim` only strips spaces)."""
-    return F.regexp_replace(value, r"^\s+|\s+$", "")
+def _blank_like_pattern() -> str:
+    tokens = "|".join(re.escape(token) for token in BLANK_TOKENS)
+    return rf"(?i)^\s*({tokens})?\s*$"
+
+
+_BLANK_LIKE = _blank_like_pattern()
 
 
 def is_blank_like(value: Column) -> Column:
-    return value.rlike(r"^\s*$") | F.lower(stripped(value)).isin(*BLANK_TOKENS)
+    """Empty, whitespace only, or a dummy token (n/a, null, ...) with optional surrounding whitespace."""
+    return value.rlike(_BLANK_LIKE)
 
 
 def has_leading_space(value: Column) -> Column:
@@ -71,39 +87,19 @@ def is_ssn_like(value: Column) -> Column:
 
 
 def is_boolean_word(value: Column, word: str) -> Column:
-    return F.lower(stripped(value)) == F.lit(word)
-
-
-def _group_as_int(value: Column, pattern: str, group: int) -> Column:
-    # The leading "0" keeps the cast valid (and ANSI-safe) even where the group is empty.
-    return F.concat(F.lit("0"), F.regexp_extract(value, pattern, group)).cast("int")
-
-
-def _is_valid_date(year: Column, month: Column, day: Column) -> Column:
-    """Calendar check by arithmetic: no date parser, so no parser-policy or ANSI differences between versions."""
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days_in_month = (
-        F.when(month == 2, F.when(leap, 29).otherwise(28)).when(month.isin(4, 6, 9, 11), 30).otherwise(31)
-    )
-    return (year >= 1) & month.between(1, 12) & (day >= 1) & (day <= days_in_month)
+    return value.rlike(rf"(?i)^\s*{word}\s*$")
 
 
 def is_date_like(value: Column) -> Column:
     """Matches a date form and is a real calendar date. A bare number (20240101) matches no form."""
-    matches = []
+    result = None
     for pattern, readings in _DATE_FORMS:
         valid = None
-        for year_group, month_group, day_group in readings:
-            reading = _is_valid_date(
-                _group_as_int(value, pattern, year_group),
-                _group_as_int(value, pattern, month_group),
-                _group_as_int(value, pattern, day_group),
-            )
-            valid = reading if valid is None else valid | reading
-        matches.append(value.rlike(pattern) & valid)
-    result = matches[0]
-    for match in matches[1:]:
-        result = result | match
+        for reading in readings:
+            calendar_date = F.regexp_replace(value, pattern, reading).rlike(_CALENDAR_DATE)
+            valid = calendar_date if valid is None else valid | calendar_date
+        form = value.rlike(pattern) & valid
+        result = form if result is None else result | form
     return result
 
 
