@@ -1,0 +1,130 @@
+"""The anomaly rules and thresholds on hand-made column metrics: no Spark needed."""
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notebooks.dq_profiler import rules
+from notebooks.dq_profiler.anomalies import COLUMN_CHECKS, TABLE_CHECKS, detect_anomalies
+from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, ANOMALY_TYPES_BY_ID
+from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS, resolve_thresholds
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2025, 6, 1)
+TEXT_COUNTS = (
+    "blank_count", "leading_space_count", "quoted_count", "numeric_like_count", "date_like_count",
+    "email_like_count", "phone_like_count", "ssn_like_count", "card_like_count", "true_word_count",
+    "false_word_count", "yes_word_count", "no_word_count",
+)
+
+
+def column(name="col", general_type="text", rows=100, nulls=0, distinct=50, **metrics):
+    document = {
+        "column_name": name, "general_type": general_type, "data_type": "string", "row_count": rows,
+        "null_count": nulls, "distinct_count": distinct, "min_value": None, "max_value": None,
+        "before_1900_count": None, "top_values": [], "duplicated_value_count": None,
+        **dict.fromkeys(TEXT_COUNTS, 0 if general_type == "text" else None),
+    }
+    document.update(metrics)
+    return document
+
+
+def found(*columns, thresholds=None, row_count=100, previous=None):
+    table = {"schema_name": "s", "table_name": "t", "row_count": row_count, "columns": list(columns)}
+    anomalies = detect_anomalies(
+        table, thresholds=resolve_thresholds(thresholds), previous_row_count=previous, detected_at="x", today=TODAY
+    )
+    return {(a["anomaly_type"], a["severity"]) for a in anomalies}
+
+
+def test_every_catalogue_type_has_a_rule_and_every_rule_an_entry():
+    assert {*COLUMN_CHECKS, *TABLE_CHECKS} == set(ANOMALY_TYPES_BY_ID)
+    assert len(ANOMALY_TYPES_BY_ID) == len(ANOMALY_TYPES)
+
+
+def test_catalogue_threshold_keys_exist():
+    for anomaly_type in ANOMALY_TYPES:
+        assert set(anomaly_type.threshold_keys) <= set(DEFAULT_THRESHOLDS)
+        assert anomaly_type.severity in {"low", "medium", "high"}
+
+
+def test_null_ratio_severity_rises_at_the_severe_threshold():
+    assert ("high_null_ratio", "medium") in found(column(nulls=50))
+    assert ("high_null_ratio", "high") in found(column(nulls=90))
+    assert not {a for a in found(column(nulls=49)) if a[0] == "high_null_ratio"}
+
+
+def test_threshold_overrides_change_the_outcome():
+    assert ("high_null_ratio", "medium") in found(column(nulls=30), thresholds={"high_null_ratio": 0.25})
+    assert ("row_count_drop", "high") not in found(row_count=60, previous=100)
+    assert ("row_count_drop", "high") in found(row_count=60, previous=100, thresholds={"row_count_drop_ratio": 0.7})
+
+
+def test_unknown_threshold_keys_are_ignored_and_bad_values_refused():
+    assert resolve_thresholds({"not_a_threshold": 3}) == DEFAULT_THRESHOLDS
+    with pytest.raises(ValueError, match="high_null_ratio"):
+        resolve_thresholds({"high_null_ratio": "half"})
+
+
+def test_a_column_of_blanks_is_reported_once_as_no_values():
+    assert found(column(distinct=1, blank_count=100)) == {("no_values", "high")}
+
+
+def test_all_numeric_text_is_not_a_mismatch():
+    assert not found(column(numeric_like_count=100))
+    assert ("char_column_number_values", "medium") in found(column(numeric_like_count=96))
+
+
+def test_unlikely_dates_far_in_the_future():
+    dates = dict(general_type="date", before_1900_count=0, min_value="2020-01-01")
+    assert found(column(max_value="2055-05-31", **dates)) == set()
+    assert found(column(max_value="2055-06-02 00:00:00", **dates)) == {("unlikely_date_values", "medium")}
+
+
+def test_boolean_mismatch_needs_one_side_to_dominate():
+    assert ("boolean_value_mismatch", "medium") in found(column(distinct=3, true_word_count=70))
+    assert not found(column(distinct=3, true_word_count=70, false_word_count=10))
+    assert not found(column(distinct=30, yes_word_count=2))
+
+
+def test_small_divergent_value_count_ignores_booleans():
+    top = [{"value": "x", "count": 98}, {"value": "y", "count": 2}]
+    assert ("small_divergent_value_count", "low") in found(column(distinct=2, top_values=top))
+    assert not found(column(general_type="boolean", distinct=2, top_values=top))
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [("customerEmail", "email"), ("Phone Number", "phone"), ("ssn", "ssn"), ("date_of_birth", "date_of_birth"),
+     ("credit_card_no", "credit_card"), ("classname", None), ("business_unit", None), ("cardinality", None)],
+)
+def test_pii_name_hints(name, hint):
+    assert rules.pii_name_hint(name) == hint
+
+
+@pytest.mark.parametrize(
+    ("name", "data_type", "distinct", "expected"),
+    [("id", "bigint", 10, True), ("CustomerId", "int", 10, True), ("order_code", "string", 10, True),
+     ("invoice_number", "decimal(12,0)", 10, True), ("paid", "int", 10, False), ("id", "double", 100, False),
+     ("serial", "string", 99, True), ("serial", "string", 98, False), ("id", "bigint", 1, True)],
+)
+def test_key_candidates(name, data_type, distinct, expected):
+    candidate = rules.is_key_candidate(
+        column_name=name, data_type=data_type, distinct_count=distinct, non_null_count=100, min_distinct_ratio=0.99
+    )
+    assert candidate is expected
+
+
+def test_thresholds_and_catalogue_import_without_pyspark():
+    code = (
+        "import sys; sys.modules['pyspark'] = None\n"
+        "from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS\n"
+        "from notebooks.dq_profiler.catalogue import ANOMALY_TYPES\n"
+        "from notebooks.dq_profiler.anomalies import detect_anomalies\n"
+        "print(len(ANOMALY_TYPES))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert result.stdout.strip() == str(len(ANOMALY_TYPES))

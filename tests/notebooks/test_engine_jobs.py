@@ -1,0 +1,43 @@
+"""The number of Spark jobs a table costs does not grow with its columns (two scans per chunk of columns)."""
+
+import itertools
+
+import pytest
+
+from notebooks.dq_profiler import ProfileOptions, profile_dataframe
+
+_group_ids = itertools.count()
+
+
+def _mixed_table(spark, width):
+    expressions = [
+        f"CONCAT('v', CAST(id % {index + 3} AS STRING)) AS text_{index}" if index % 2 else f"id * {index} AS number_{index}"
+        for index in range(width)
+    ]
+    return spark.range(200).selectExpr(*expressions)
+
+
+def _jobs_for(spark, df, options=ProfileOptions()):
+    """Profile in a job group of our own, then count the jobs Spark recorded for that group."""
+    group = f"dq-profiler-test-{next(_group_ids)}"
+    context = spark.sparkContext
+    context.setJobGroup(group, "job count test")
+    try:
+        profile_dataframe(df, schema_name="s", table_name="t", options=options)
+    finally:
+        context.setLocalProperty("spark.jobGroup.id", None)
+    return len(context.statusTracker().getJobIdsForGroup(group))
+
+
+@pytest.fixture(scope="module")
+def narrow_jobs(spark):
+    return _jobs_for(spark, _mixed_table(spark, 5))
+
+
+def test_sixty_columns_cost_the_same_jobs_as_five(spark, narrow_jobs):
+    assert 2 <= narrow_jobs <= 8  # two passes; adaptive execution may run a pass's shuffle stages as jobs
+    assert _jobs_for(spark, _mixed_table(spark, 60)) == narrow_jobs
+
+
+def test_each_further_chunk_of_columns_adds_one_pair_of_passes(spark, narrow_jobs):
+    assert _jobs_for(spark, _mixed_table(spark, 5), ProfileOptions(columns_per_pass=3)) == 2 * narrow_jobs
