@@ -25,8 +25,10 @@ def sample_fraction(total_rows: int, sample_percent: float | None, sample_min_ro
 def scale_counts(column: MutableMapping[str, Any], factor: float) -> None:
     """Scale row counts and top value/pattern frequencies by `factor` (total rows / sampled rows), in place.
 
-    Distinct counts, duplicate counts, lengths and statistics describe the sample and stay as measured.
+    Distinct counts, duplicate counts, lengths and statistics describe the sample and stay as measured; a
+    distinct count exact on the sample is only an estimate for the table.
     """
+    column["distinct_count_approximate"] = True
     for metric in COUNT_METRICS:
         if column.get(metric) is not None:
             column[metric] = round(column[metric] * factor)

@@ -80,6 +80,7 @@ def test_sampling_scales_counts_back_up(spark):
     assert (table["sampled"], table["row_count"], sparse["row_count"]) == (True, 40000, 40000)
     assert sparse["null_count"] == pytest.approx(10000, rel=0.1)
     assert sparse["top_values"][0]["count"] == pytest.approx(30000, rel=0.1)
+    assert (sparse["distinct_count"], sparse["distinct_count_approximate"]) == (1, True)
 
 
 def test_no_sampling_below_the_minimum_row_count(spark):
