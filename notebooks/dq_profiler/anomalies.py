@@ -100,6 +100,14 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _leading_date(text: str) -> dt.date:
+    """The date that a Spark date or timestamp string starts with; years Python cannot hold sort to the ends."""
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return dt.date.min if text.startswith("-") else dt.date.max
+
+
 def _unlikely_date_values(column: Column, context: Context) -> Finding | None:
     if column["general_type"] != "date" or column["max_value"] is None:
         return None
@@ -107,7 +115,7 @@ def _unlikely_date_values(column: Column, context: Context) -> Finding | None:
     if column["before_1900_count"]:
         reasons.append(f"{column['before_1900_count']} values before 1900-01-01 (minimum {column['min_value']})")
     latest_likely = _add_years(context.today, int(context.thresholds["unlikely_date_max_years_ahead"]))
-    if dt.date.fromisoformat(column["max_value"][:10]) > latest_likely:
+    if _leading_date(column["max_value"]) > latest_likely:
         reasons.append(f"maximum {column['max_value']} is after {latest_likely.isoformat()}")
     return Finding("; ".join(reasons).capitalize()) if reasons else None
 

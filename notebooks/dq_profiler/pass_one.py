@@ -22,6 +22,7 @@ from .columns import BINARY, BOOLEAN, DATE, NUMERIC, TEXT, ColumnSpec
 HLL_LG_CONFIG_K = 14
 FALLBACK_DISTINCT_RSD = 0.02
 PERCENTILE_ACCURACY = 10000
+MAX_VALUE_LENGTH = 1000  # longer text minimums and maximums are cut in the payload
 PERCENTILES = (0.25, 0.5, 0.75)
 EARLIEST_LIKELY_DATE = dt.date(1900, 1, 1)
 
@@ -78,16 +79,15 @@ def _numeric_aggregates(spec: ColumnSpec) -> dict[str, Column]:
 def _text_aggregates(spec: ColumnSpec) -> dict[str, Column]:
     length = F.length(spec.ref)
     aggregates = {
-        "min_value": F.min(spec.ref),
-        "max_value": F.max(spec.ref),
+        "min_value": F.substring(F.min(spec.ref), 1, MAX_VALUE_LENGTH),
+        "max_value": F.substring(F.max(spec.ref), 1, MAX_VALUE_LENGTH),
         "min_length": F.min(length),
         "max_length": F.max(length),
         "avg_length": F.avg(length),
     }
     aggregates.update({name: _count_if(check(spec.ref)) for name, check in TEXT_COUNT_CHECKS.items()})
-    aggregates.update(
-        {f"{word}_word_count": _count_if(text_checks.is_boolean_word(spec.ref, word)) for word in text_checks.BOOLEAN_WORDS}
-    )
+    for word in text_checks.BOOLEAN_WORDS:
+        aggregates[f"{word}_word_count"] = _count_if(text_checks.is_boolean_word(spec.ref, word))
     return aggregates
 
 
@@ -115,7 +115,8 @@ def _approx_distinct(spec: ColumnSpec) -> Column:
     if not hasattr(F, "hll_sketch_agg"):
         return F.approx_count_distinct(spec.ref, rsd=FALLBACK_DISTINCT_RSD)
     # The sketch takes integers, strings and binary; other types are counted by their exact string form.
-    value = spec.ref if spec.general_type in (TEXT, BINARY) or spec.data_type in ("int", "bigint") else spec.ref.cast("string")
+    sketchable = spec.general_type in (TEXT, BINARY) or spec.data_type in ("int", "bigint")
+    value = spec.ref if sketchable else spec.ref.cast("string")
     return F.hll_sketch_estimate(F.hll_sketch_agg(value, HLL_LG_CONFIG_K))
 
 

@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from . import rules, text_checks
 from .columns import BINARY, NESTED, OTHER, TEXT, ColumnSpec
+from .pass_one import MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
 TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a column's top values are computed
@@ -102,7 +103,11 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
     for index in plan.pattern_columns:
         entries.append(_entry(index, PATTERNS, text_checks.pattern_of(by_index[index].ref)))
 
-    long = df.select(F.explode(F.array(*entries)).alias("e")).select("e.c", "e.k", "e.v").where(F.col("v").isNotNull())
+    long = (
+        df.select(F.explode(F.array(*entries)).alias("e"))
+        .select("e.c", "e.k", "e.v")
+        .where(F.col("v").isNotNull())
+    )
     groups = long.groupBy("c", "k", "v").agg(F.count(F.lit(1)).alias("n"))
 
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
@@ -110,16 +115,23 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
         groups.where(F.col("k") != KEYS)
         .withColumn("rank", F.row_number().over(by_frequency))
         .where(F.col("rank") <= TOP_LIMIT)
-        .select("c", "k", "v", "n", "rank", F.lit(None).cast("long").alias("groups"), F.lit(None).cast("long").alias("duplicated"))
+        .select(
+            "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank",
+            _null("long", "groups"), _null("long", "duplicated"),
+        )
     )
     summary = (
         groups.where(F.col("k") != PATTERNS)
         .groupBy("c", "k")
         .agg(F.count(F.lit(1)).alias("groups"), F.count(F.when(F.col("n") > 1, True)).alias("duplicated"))
-        .select("c", "k", F.lit(None).cast("string").alias("v"), F.lit(None).cast("long").alias("n"), F.lit(None).cast("int").alias("rank"), "groups", "duplicated")
+        .select("c", "k", _null("string", "v"), _null("long", "n"), _null("int", "rank"), "groups", "duplicated")
     )
     return top.unionByName(summary)
 
 
-def _entry(index: int, kind: int, value):
+def _null(data_type: str, name: str) -> Column:
+    return F.lit(None).cast(data_type).alias(name)
+
+
+def _entry(index: int, kind: int, value: Column) -> Column:
     return F.struct(F.lit(index).alias("c"), F.lit(kind).alias("k"), value.alias("v"))
