@@ -2,12 +2,14 @@
 
 Every predicate is null for a null value, so `count(when(predicate, true))` counts matching non-null values.
 Regexes are Java regexes, written here as Python strings and passed through the Column API, so no SQL string
-escaping is involved.
+escaping is involved. Each regex match converts the value to a Java string, so checks that rarely match start
+with a cheap native test (a character present, the first character) and only then run the regex.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -16,8 +18,9 @@ BLANK_TOKENS = ("n/a", "na", "null", "none", "-", "?", "unknown", "tbd", "missin
 BOOLEAN_WORDS = ("true", "false", "yes", "no")
 
 _NUMERIC = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+|\d{1,3}(,\d{3})+(\.\d+)?)([eE][-+]?\d+)?\s*$"
-_QUOTED = r"^(?s)('.*'|\".*\")$"
 _LEADING_SPACE = r"^\s+\S"
+_WHITESPACE = "\t\n\x0b\x0c\r "  # what \s matches in a Java regex
+_DIGITS = string.digits
 _EMAIL = r"^\s*[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\s*$"
 # Phone numbers need separators or a leading +, so that plain 10-digit identifiers do not count.
 _PHONE = (
@@ -38,6 +41,8 @@ _DATE_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$", ("$3-$2-$1",)),  # DD.MM.YYYY
     (r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})\s*$", ("$3-$1-$2", "$3-$2-$1")),  # MM-DD-YYYY, DD-MM-YYYY
 )
+# What every date form starts with: one regex to rule out most values before the forms are tried one by one.
+_DATE_SHAPE = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
 # A real calendar date in YYYY-M-D, leap years included, as one regex: no date parser, so no parser-policy or
 # ANSI differences between Spark versions, and cheap enough to run on every value.
 _LEAP_YEAR = r"(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
@@ -57,50 +62,59 @@ def _blank_like_pattern() -> str:
 _BLANK_LIKE = _blank_like_pattern()
 
 
+def _starts_with_one_of(value: Column, characters: str) -> Column:
+    """Whether the first character is one of `characters` (an empty value has code 0): a native check."""
+    return F.ascii(value).isin(*sorted({ord(character) for character in characters}))
+
+
 def is_blank_like(value: Column) -> Column:
     """Empty, whitespace only, or a dummy token (n/a, null, ...) with optional surrounding whitespace."""
-    return value.rlike(_BLANK_LIKE)
+    first_characters = "\0" + _WHITESPACE + "".join(token[0] + token[0].upper() for token in BLANK_TOKENS)
+    return _starts_with_one_of(value, first_characters) & value.rlike(_BLANK_LIKE)
 
 
 def has_leading_space(value: Column) -> Column:
-    return value.rlike(_LEADING_SPACE)
+    return _starts_with_one_of(value, _WHITESPACE) & value.rlike(_LEADING_SPACE)
 
 
 def is_quoted(value: Column) -> Column:
-    return value.rlike(_QUOTED)
+    """Wrapped in matching single or double quotes, at least two characters."""
+    wrapped = [value.startswith(quote) & value.endswith(quote) for quote in ("'", '"')]
+    return (F.length(value) >= 2) & (wrapped[0] | wrapped[1])
 
 
 def is_numeric_like(value: Column) -> Column:
-    return value.rlike(_NUMERIC)
+    return _starts_with_one_of(value, _WHITESPACE + _DIGITS + "+-.") & value.rlike(_NUMERIC)
 
 
 def is_email_like(value: Column) -> Column:
-    return value.rlike(_EMAIL)
+    return (F.instr(value, "@") > 0) & value.rlike(_EMAIL)
 
 
 def is_phone_like(value: Column) -> Column:
-    return value.rlike(_PHONE)
+    return _starts_with_one_of(value, _WHITESPACE + _DIGITS + "+(") & value.rlike(_PHONE)
 
 
 def is_ssn_like(value: Column) -> Column:
-    return value.rlike(_SSN)
+    return _starts_with_one_of(value, _WHITESPACE + _DIGITS) & value.rlike(_SSN)
 
 
 def is_boolean_word(value: Column, word: str) -> Column:
-    return value.rlike(rf"(?i)^\s*{word}\s*$")
+    first_characters = _WHITESPACE + word[0] + word[0].upper()
+    return _starts_with_one_of(value, first_characters) & value.rlike(rf"(?i)^\s*{word}\s*$")
 
 
 def is_date_like(value: Column) -> Column:
     """Matches a date form and is a real calendar date. A bare number (20240101) matches no form."""
-    result = None
+    forms = None
     for pattern, readings in _DATE_FORMS:
         valid = None
         for reading in readings:
             calendar_date = F.regexp_replace(value, pattern, reading).rlike(_CALENDAR_DATE)
             valid = calendar_date if valid is None else valid | calendar_date
         form = value.rlike(pattern) & valid
-        result = form if result is None else result | form
-    return result
+        forms = form if forms is None else forms | form
+    return _starts_with_one_of(value, _WHITESPACE + _DIGITS) & value.rlike(_DATE_SHAPE) & forms
 
 
 def _passes_luhn(digits: Column) -> Column:
@@ -117,12 +131,24 @@ def _passes_luhn(digits: Column) -> Column:
 def is_card_like(value: Column) -> Column:
     """13 to 19 digits (spaces and dashes allowed between) passing the Luhn check."""
     digits = F.regexp_replace(value, r"[\s-]", "")
-    return F.when(value.rlike(_CARD_SHAPE) & digits.rlike(_CARD_DIGITS), _passes_luhn(digits)).otherwise(
+    shaped = (
+        _starts_with_one_of(value, _WHITESPACE + _DIGITS) & value.rlike(_CARD_SHAPE) & digits.rlike(_CARD_DIGITS)
+    )
+    return F.when(shaped, _passes_luhn(digits)).otherwise(
         F.when(value.isNotNull(), False)
     )
 
 
+_ASCII_LETTERS_AND_DIGITS = string.ascii_lowercase + string.ascii_uppercase + string.digits
+_ASCII_PATTERN_CHARACTERS = "a" * 26 + "A" * 26 + "N" * 10
+
+
 def pattern_of(value: Column) -> Column:
-    """Lower-case letters to `a`, upper-case letters to `A`, digits to `N`; everything else kept."""
+    """Lower-case letters to `a`, upper-case letters to `A`, digits to `N`; everything else kept.
+
+    ASCII values take a character map (`translate`), much cheaper than regexes; others take the Unicode regexes.
+    """
+    ascii_pattern = F.translate(value, _ASCII_LETTERS_AND_DIGITS, _ASCII_PATTERN_CHARACTERS)
     lowered = F.regexp_replace(value, r"\p{Ll}", "a")
-    return F.regexp_replace(F.regexp_replace(lowered, r"\p{Lu}", "A"), r"\d", "N")
+    unicode_pattern = F.regexp_replace(F.regexp_replace(lowered, r"\p{Lu}", "A"), r"\d", "N")
+    return F.when(value.rlike(r"[^\x00-\x7F]"), unicode_pattern).otherwise(ascii_pattern)

@@ -1,0 +1,85 @@
+"""The text predicates and patterns behind the text metrics, value by value, in one Spark query."""
+
+import pytest
+from pyspark.sql import functions as F
+
+from notebooks.dq_profiler import text_checks
+
+CHECKS = {
+    "blank": text_checks.is_blank_like,
+    "leading": text_checks.has_leading_space,
+    "quoted": text_checks.is_quoted,
+    "numeric": text_checks.is_numeric_like,
+    "date": text_checks.is_date_like,
+    "email": text_checks.is_email_like,
+    "phone": text_checks.is_phone_like,
+    "ssn": text_checks.is_ssn_like,
+    "card": text_checks.is_card_like,
+    "true": lambda value: text_checks.is_boolean_word(value, "true"),
+}
+# value -> the checks it passes (every other check must be false)
+CASES = {
+    "2024-01-31": {"date"},
+    "2024-02-29": {"date"},
+    "2000-02-29": {"date"},
+    "1900-02-29": set(),
+    "2023-02-29": set(),
+    "2024-04-31": set(),
+    "12/31/2024": {"date"},
+    "31/12/2024": {"date"},
+    "13/13/2024": set(),
+    "31.12.2024": {"date"},
+    "2024-01-31T10:20:30Z": {"date"},
+    "2024-01-31 10:20:30.123+02:00": {"date"},
+    "20240101": {"numeric"},
+    "": {"blank"},
+    "\t \t": {"blank"},
+    " N/A ": {"blank", "leading"},
+    "Unknown": {"blank"},
+    "?": {"blank"},
+    "  lead": {"leading"},
+    "'x'": {"quoted"},
+    '"y"': {"quoted"},
+    "'": set(),
+    "-1,234.5": {"numeric"},
+    ".5e3": {"numeric"},
+    "1.2.3": set(),
+    "someone@example.co.uk": {"email"},
+    "not an @email": set(),
+    "(555) 123-4567": {"phone"},
+    "+44 20 7946 0958": {"phone"},
+    "5551234567": {"numeric"},
+    "123-45-6789": {"ssn"},
+    "4111 1111 1111 1111": {"card"},
+    "4111-1111-1111-1112": set(),
+    "378282246310005": {"card", "numeric"},
+    " TRUE ": {"true", "leading"},
+    "untrue": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def results(spark):
+    df = spark.createDataFrame([(value,) for value in CASES], "v string")
+    value = F.col("v")
+    rows = df.select("v", *[check(value).alias(name) for name, check in CHECKS.items()]).collect()
+    return {row["v"]: {name for name in CHECKS if row[name]} for row in rows}
+
+
+@pytest.mark.parametrize("value", list(CASES), ids=repr)
+def test_checks(results, value):
+    assert results[value] == CASES[value]
+
+
+def test_null_passes_no_check(spark):
+    row = spark.createDataFrame([(None,)], "v string").select(*[check(F.col("v")) for check in CHECKS.values()]).first()
+    assert all(result is None for result in row)
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [("AB-123 x", "AA-NNN a"), ("Émile 7", "Aaaaa N"), ("2024-01-31", "NNNN-NN-NN"), ("", "")],
+)
+def test_patterns(spark, value, pattern):
+    row = spark.createDataFrame([(value,)], "v string").select(text_checks.pattern_of(F.col("v"))).first()
+    assert row[0] == pattern
