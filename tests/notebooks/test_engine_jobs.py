@@ -10,8 +10,9 @@ _group_ids = itertools.count()
 
 
 def _mixed_table(spark, width):
+    # Every fourth column is text, so both passes and every kind of pass-2 grouping are exercised.
     expressions = [
-        f"CONCAT('v', CAST(id % {index + 3} AS STRING)) AS text_{index}" if index % 2 else f"id * {index} AS number_{index}"
+        f"CONCAT('v', CAST(id % {index + 3} AS STRING)) AS text_{index}" if index % 4 == 1 else f"id * {index} AS number_{index}"
         for index in range(width)
     ]
     return spark.range(200).selectExpr(*expressions)
