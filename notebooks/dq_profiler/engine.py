@@ -60,7 +60,8 @@ def profile_dataframe(
 ) -> dict[str, Any]:
     """Profile one table: its document for the payload's `tables`, with its anomalies under `anomalies`.
 
-    Spark jobs: two scans per chunk of `options.columns_per_pass` columns, plus one count when sampling.
+    Scans: one per chunk of `options.columns_per_pass` columns (pass 1), one more for pass 2, and one count
+    when sampling.
     """
     thresholds = resolve_thresholds(options.thresholds)
     specs = column_specs(df)
@@ -97,14 +98,14 @@ def profile_dataframe(
 def _profile_columns(
     df: DataFrame, specs: Sequence[ColumnSpec], thresholds: Mapping[str, float], options: ProfileOptions
 ) -> list[dict[str, Any]]:
-    columns = []
+    # Pass 1 needs one wide aggregate per chunk of columns; pass 2 is one group-by over every column whatever
+    # the width, so a wider table adds one scan per further chunk, not two.
+    pass_one: dict[int, Mapping[str, Any]] = {}
     step = max(1, options.columns_per_pass)
     for start in range(0, len(specs), step):
-        chunk = specs[start : start + step]
-        pass_one = run_pass_one(df, chunk)
-        pass_two = run_pass_two(df, chunk, plan_pass_two(chunk, pass_one, thresholds))
-        columns.extend(_column_document(spec, pass_one[spec.index], pass_two) for spec in chunk)
-    return columns
+        pass_one.update(run_pass_one(df, specs[start : start + step]))
+    pass_two = run_pass_two(df, specs, plan_pass_two(specs, pass_one, thresholds))
+    return [_column_document(spec, pass_one[spec.index], pass_two) for spec in specs]
 
 
 def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: PassTwoResult) -> dict[str, Any]:
