@@ -129,7 +129,9 @@ def versions(spark: SparkSession) -> dict[str, str]:
     found = {"python": platform.python_version(), "spark": spark.version, "duckdb": duckdb.__version__,
              "pandas": pandas.__version__, "pyarrow": pyarrow.__version__}
     try:
-        import ydata_profiling
+        with warnings.catch_warnings():  # the package warns on import that it is being renamed
+            warnings.simplefilter("ignore")
+            import ydata_profiling
 
         found["ydata_profiling"] = ydata_profiling.__version__
     except ImportError:
