@@ -1,13 +1,11 @@
 """Pass 2: one wide-to-long group-by giving exact top values, top patterns and key duplicate checks.
 
 Every column that needs it contributes (column, kind, value-as-string) rows through one `explode`; a single
-`groupBy(column, kind, value)` then counts each value. From those groups, on the executors:
-- a window keeps the top N values or patterns of each column;
-- a second aggregate counts the groups of each column (its exact distinct count) and the values seen more than
-  once (duplicates).
-Both branches read the same shuffle (Spark reuses the exchange) and are unioned into one small result, so the
-driver receives at most N rows per column and kind plus one summary row, and the number of Spark jobs does not
-grow with the number of columns.
+`groupBy(column, kind, value)` then counts each value. One window over each (column, kind), on the executors,
+ranks the groups by count and, over the whole partition, counts them (the column's exact distinct count) and
+those seen more than once (duplicates). Only the top N rows of each partition are kept, and the rank-1 row
+carries the partition's totals, so the driver receives at most N rows per column and kind, the table is scanned
+and shuffled once, and the number of Spark jobs does not grow with the number of columns.
 """
 
 from __future__ import annotations
@@ -80,12 +78,11 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
     if plan.is_empty:
         return result
     for row in _pass_two_frame(df, specs, plan).collect():
-        column, kind = row["c"], row["k"]
-        if row["rank"] is not None:
+        column, kind, rank = row["c"], row["k"], row["rank"]
+        if kind != KEYS and rank <= TOP_LIMIT:
             target = result.top_patterns if kind == PATTERNS else result.top_values
-            target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": row["rank"]})
-            continue
-        if kind != PATTERNS:
+            target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": rank})
+        if rank == 1 and kind != PATTERNS:
             result.exact_distinct_counts[column] = row["groups"]
             if column in plan.key_columns:
                 result.duplicated_value_counts[column] = row["duplicated"]
@@ -110,27 +107,20 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
     )
     groups = long.groupBy("c", "k", "v").agg(F.count(F.lit(1)).alias("n"))
 
+    # One partitioning and one ordering for all three window expressions: a single Window operator, fed by a
+    # single exchange. The totals use the whole partition as their frame.
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
-    top = (
-        groups.where(F.col("k") != KEYS)
-        .withColumn("rank", F.row_number().over(by_frequency))
-        .where(F.col("rank") <= TOP_LIMIT)
-        .select(
-            "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank",
-            _null("long", "groups"), _null("long", "duplicated"),
-        )
+    whole_partition = by_frequency.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    ranked = groups.select(
+        "c", "k", "v", "n",
+        F.row_number().over(by_frequency).alias("rank"),
+        F.count(F.lit(1)).over(whole_partition).alias("groups"),
+        F.count(F.when(F.col("n") > 1, True)).over(whole_partition).alias("duplicated"),
     )
-    summary = (
-        groups.where(F.col("k") != PATTERNS)
-        .groupBy("c", "k")
-        .agg(F.count(F.lit(1)).alias("groups"), F.count(F.when(F.col("n") > 1, True)).alias("duplicated"))
-        .select("c", "k", _null("string", "v"), _null("long", "n"), _null("int", "rank"), "groups", "duplicated")
+    kept = F.when(F.col("k") == KEYS, F.col("rank") == 1).otherwise(F.col("rank") <= TOP_LIMIT)
+    return ranked.where(kept).select(
+        "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank", "groups", "duplicated"
     )
-    return top.unionByName(summary)
-
-
-def _null(data_type: str, name: str) -> Column:
-    return F.lit(None).cast(data_type).alias(name)
 
 
 def _entry(index: int, kind: int, value: Column) -> Column:
