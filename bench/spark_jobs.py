@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+
 
 @dataclass(frozen=True)
 class SparkJob:
@@ -64,6 +66,8 @@ def read_jobs(event_log: Path) -> list[SparkJob]:
             if kind == "SparkListenerJobStart":
                 properties = event.get("Properties") or {}
                 call_site = properties.get("callSite.short") or event["Stage Infos"][0]["Stage Name"]
+                # Repository-relative, so printed figures name no machine's folders.
+                call_site = call_site.replace(f"{REPOSITORY}/", "")
                 starts[event["Job ID"]] = (event["Submission Time"], call_site)
             elif kind == "SparkListenerJobEnd" and event["Job ID"] in starts:
                 submitted, call_site = starts.pop(event["Job ID"])
