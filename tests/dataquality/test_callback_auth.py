@@ -10,9 +10,8 @@ from rest_framework.test import APIClient
 
 from dataquality.models import ProfileAnomaly, ProfileRun, ProfileRunStatus
 from dataquality.services.callback_tokens import make_callback_token
-from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
+from tests.dataquality.fixtures.callback import (
     bearer_client,
-    callback_secret,
     complete_url,
     load_payload,
     make_profile_run,

@@ -20,8 +20,7 @@ from dataquality.models import (
 )
 from dataquality.services.completion import BATCH_SIZE, PII_ANOMALY_TYPE
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
-from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
-    callback_secret,
+from tests.dataquality.fixtures.callback import (
     complete_url,
     load_payload,
     make_profile_run,

@@ -6,8 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRunStatus
-from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
-    callback_secret,
+from tests.dataquality.fixtures.callback import (
     complete_url,
     make_profile_run,
     run_client,

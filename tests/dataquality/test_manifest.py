@@ -8,8 +8,7 @@ from django.utils import timezone
 from dataquality.models import ProfileRun, ProfileRunStatus, Table
 from dataquality.services.manifest import build_manifest
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
-from tests.dataquality.fixtures.callback import (  # noqa: F401 (fixture)
-    callback_secret,
+from tests.dataquality.fixtures.callback import (
     make_profile_run,
     make_table_group,
     manifest_url,
