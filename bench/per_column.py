@@ -1,9 +1,10 @@
 """The baseline: the engine's metrics computed one column at a time, as TestGen, ydata-profiling and Deequ's
 grouping analyzers do, each column with its own Spark jobs over the table.
 
-It builds each column's aggregates with the engine's own expressions, so both contenders do the same work per
-value and differ only in how that work is laid out in Spark jobs. Per column:
-- one aggregate job (counts, approximate distinct count, min/max, statistics, percentiles, text checks);
+It builds each column's aggregates with the engine's own expressions (pass 1's aggregate and the text value
+checks), so both contenders compute the same metrics. Per column:
+- one aggregate job (counts, approximate distinct count, min/max, statistics, percentiles, and for a text column
+  the value checks on every row, as TestGen's profiling query does);
 - for a low-cardinality column, one group-by job collecting its (at most a thousand) groups, from which the
   driver takes the top values, the exact distinct count and the duplicate count;
 - for a key candidate with more values than that, one group-by job counting groups and duplicated values;
@@ -21,13 +22,18 @@ from notebooks.dq_profiler import rules, text_checks
 from notebooks.dq_profiler.columns import BINARY, NESTED, OTHER, TEXT, ColumnSpec, column_specs
 from notebooks.dq_profiler.pass_one import column_aggregate
 from notebooks.dq_profiler.pass_two import TOP_LIMIT, TOP_VALUES_MAX_DISTINCT
+from notebooks.dq_profiler.text_checks import VALUE_COUNT_CHECKS
 from notebooks.dq_profiler.thresholds import resolve_thresholds
 
 _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
 
 
 def _aggregate(df: DataFrame, spec: ColumnSpec) -> dict[str, Any]:
-    return df.agg(column_aggregate(spec)).collect()[0][0].asDict()
+    checks = []
+    if spec.general_type == TEXT:
+        checks = [F.count(F.when(check(spec.ref), True)).alias(name) for name, check in VALUE_COUNT_CHECKS.items()]
+    row = df.agg(column_aggregate(spec), *checks).collect()[0]
+    return {**row[0].asDict(), **{name: row[name] for name in row.asDict() if name in VALUE_COUNT_CHECKS}}
 
 
 def _value_groups(df: DataFrame, spec: ColumnSpec) -> dict[str, Any]:

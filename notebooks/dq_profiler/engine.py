@@ -17,10 +17,11 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from .anomalies import detect_anomalies
-from .columns import ColumnSpec, column_specs
+from .columns import TEXT, ColumnSpec, column_specs
 from .pass_one import run_pass_one
 from .pass_two import PassTwoResult, plan_pass_two, run_pass_two
 from .sampling import SAMPLE_SEED, sample_fraction, scale_counts
+from .text_checks import VALUE_COUNT_CHECKS
 from .thresholds import resolve_thresholds
 from .version import ENGINE_VERSION
 
@@ -115,6 +116,7 @@ def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: Pas
         "general_type": spec.general_type,
         "ordinal_position": spec.ordinal_position,
         **metrics,
+        **_value_check_counts(spec, pass_two),
         "duplicated_value_count": pass_two.duplicated_value_counts.get(spec.index),
         "top_values": pass_two.top_values.get(spec.index, []),
         "top_patterns": pass_two.top_patterns.get(spec.index, []),
@@ -127,6 +129,13 @@ def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: Pas
         # JSON has no NaN or infinity; an aggregate over infinite values is reported as unknown.
         column[name] = float(value) if value is not None and math.isfinite(value) else None
     return column
+
+
+def _value_check_counts(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str, int]:
+    if spec.general_type != TEXT:
+        return {}
+    # A text column without a non-null value is not grouped in pass 2: nothing matches any check.
+    return pass_two.value_check_counts.get(spec.index, dict.fromkeys(VALUE_COUNT_CHECKS, 0))
 
 
 def _withhold_pii_values(table: dict[str, Any]) -> None:

@@ -33,22 +33,10 @@ COUNT_METRICS = (
     "ssn_like_count", "card_like_count", "true_word_count", "false_word_count", "yes_word_count", "no_word_count",
     "future_count", "before_1900_count", "true_count", "false_count",
 )
-TEXT_COUNT_CHECKS = {
-    "blank_count": text_checks.is_blank_like,
-    "leading_space_count": text_checks.has_leading_space,
-    "quoted_count": text_checks.is_quoted,
-    "numeric_like_count": text_checks.is_numeric_like,
-    "date_like_count": text_checks.is_date_like,
-    "email_like_count": text_checks.is_email_like,
-    "phone_like_count": text_checks.is_phone_like,
-    "ssn_like_count": text_checks.is_ssn_like,
-    "card_like_count": text_checks.is_card_like,
-}
 METRIC_NAMES = (
     "row_count", "null_count", "distinct_count", "distinct_count_approximate", "min_value", "max_value",
     "mean", "stddev", "p25", "p50", "p75", "zero_count", "negative_count", "nan_count",
-    "min_length", "max_length", "avg_length", *TEXT_COUNT_CHECKS,
-    "true_word_count", "false_word_count", "yes_word_count", "no_word_count",
+    "min_length", "max_length", "avg_length", *text_checks.VALUE_COUNT_CHECKS,
     "future_count", "before_1900_count", "true_count", "false_count",
 )
 
@@ -85,10 +73,7 @@ def _text_aggregates(spec: ColumnSpec) -> dict[str, Column]:
         "max_length": F.max(length),
         "avg_length": F.avg(length),
     }
-    aggregates.update({name: _count_if(check(spec.ref)) for name, check in TEXT_COUNT_CHECKS.items()})
-    for word in text_checks.BOOLEAN_WORDS:
-        aggregates[f"{word}_word_count"] = _count_if(text_checks.is_boolean_word(spec.ref, word))
-    return aggregates
+    return aggregates  # the value checks (blank-like, numeric-like, ...) run in pass 2, once per distinct value
 
 
 def _date_aggregates(spec: ColumnSpec) -> dict[str, Column]:

@@ -1,11 +1,16 @@
-"""Pass 2: one wide-to-long group-by giving exact top values, top patterns and key duplicate checks.
+"""Pass 2: one wide-to-long group-by giving exact distinct counts, top values, top patterns, key duplicate checks
+and the value checks of text columns.
 
-Every column that needs it contributes (column, kind, value-as-string) rows through one `explode`; a single
-`groupBy(column, kind, value)` then counts each value. One window over each (column, kind), on the executors,
-ranks the groups by count and, over the whole partition, counts them (the column's exact distinct count) and
-those seen more than once (duplicates). Only the top N rows of each partition are kept, and the rank-1 row
-carries the partition's totals, so the driver receives at most N rows per column and kind, the table is scanned
-and shuffled once, and the number of Spark jobs does not grow with the number of columns.
+1. Every column that needs it contributes (column, kind, value-as-string) rows through one `explode`, and a single
+   `groupBy(column, kind, value)` counts each distinct value: the only shuffle that carries the data.
+2. Each distinct value is then looked at once, not once per row: the text checks (blank-like, numeric-like, ...)
+   and the pattern of a text value are computed per group and weighted by its count. A second aggregate folds the
+   groups of a column into its totals (distinct values, duplicated values, check counts) and its pattern counts;
+   only the groups of columns whose top values are wanted keep their own row, so this shuffle stays small.
+3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
+
+The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
+Spark jobs does not grow with the number of columns.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from .pass_one import MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
 TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a column's top values are computed
-VALUES, KEYS, PATTERNS = 0, 1, 2  # kinds: values with top N, values for the duplicate check only, patterns
+# Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked).
+RANKED, COUNTED, PATTERNS = 0, 1, 2
+CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
 _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
 
 
@@ -31,13 +38,17 @@ _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
 class PassTwoPlan:
     """Which columns pass 2 covers, and how."""
 
-    value_columns: tuple[int, ...]
+    value_columns: tuple[int, ...]  # top values wanted
     key_columns: tuple[int, ...]  # key candidates, whether or not also in value_columns
-    pattern_columns: tuple[int, ...]
+    text_columns: tuple[int, ...]  # value checks and top patterns
+
+    @property
+    def grouped_columns(self) -> tuple[int, ...]:
+        return tuple(sorted({*self.value_columns, *self.key_columns, *self.text_columns}))
 
     @property
     def is_empty(self) -> bool:
-        return not (self.value_columns or self.key_columns or self.pattern_columns)
+        return not self.grouped_columns
 
 
 @dataclass
@@ -46,12 +57,13 @@ class PassTwoResult:
     top_patterns: dict[int, list[dict[str, Any]]]
     exact_distinct_counts: dict[int, int]
     duplicated_value_counts: dict[int, int]  # key candidates only
+    value_check_counts: dict[int, dict[str, int]]  # text columns only
 
 
 def plan_pass_two(
     specs: Sequence[ColumnSpec], pass_one: Mapping[int, Mapping[str, Any]], thresholds: Mapping[str, float]
 ) -> PassTwoPlan:
-    value_columns, key_columns, pattern_columns = [], [], []
+    value_columns, key_columns, text_columns = [], [], []
     for spec in specs:
         metrics = pass_one[spec.index]
         non_null = metrics["row_count"] - metrics["null_count"]
@@ -68,24 +80,26 @@ def plan_pass_two(
         ):
             key_columns.append(spec.index)
         if spec.general_type == TEXT:
-            pattern_columns.append(spec.index)
-    return PassTwoPlan(tuple(value_columns), tuple(key_columns), tuple(pattern_columns))
+            text_columns.append(spec.index)
+    return PassTwoPlan(tuple(value_columns), tuple(key_columns), tuple(text_columns))
 
 
 def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) -> PassTwoResult:
     """One Spark job scanning `df` (plus its shuffle stages), whatever the number of columns."""
-    result = PassTwoResult({}, {}, {}, {})
+    result = PassTwoResult({}, {}, {}, {}, {})
     if plan.is_empty:
         return result
     for row in _pass_two_frame(df, specs, plan).collect():
         column, kind, rank = row["c"], row["k"], row["rank"]
-        if kind != KEYS and rank <= TOP_LIMIT:
+        if kind != COUNTED:
             target = result.top_patterns if kind == PATTERNS else result.top_values
             target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": rank})
         if rank == 1 and kind != PATTERNS:
             result.exact_distinct_counts[column] = row["groups"]
             if column in plan.key_columns:
                 result.duplicated_value_counts[column] = row["duplicated"]
+            if column in plan.text_columns:
+                result.value_check_counts[column] = {name: row[name] for name in CHECK_NAMES}
     for ranked in (*result.top_values.values(), *result.top_patterns.values()):
         ranked.sort(key=lambda entry: entry.pop("rank"))
     return result
@@ -93,35 +107,55 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
 
 def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) -> DataFrame:
     by_index = {spec.index: spec for spec in specs}
-    entries = []
-    for index in sorted(set(plan.value_columns) | set(plan.key_columns)):
-        kind = VALUES if index in plan.value_columns else KEYS
-        entries.append(_entry(index, kind, by_index[index].ref.cast("string")))
-    for index in plan.pattern_columns:
-        entries.append(_entry(index, PATTERNS, text_checks.pattern_of(by_index[index].ref)))
-
-    long = (
+    entries = [
+        F.struct(
+            F.lit(index).alias("c"),
+            F.lit(RANKED if index in plan.value_columns else COUNTED).alias("k"),
+            by_index[index].ref.cast("string").alias("v"),
+        )
+        for index in plan.grouped_columns
+    ]
+    groups = (
         df.select(F.explode(F.array(*entries)).alias("e"))
         .select("e.c", "e.k", "e.v")
         .where(F.col("v").isNotNull())
+        .groupBy("c", "k", "v")
+        .agg(F.count(F.lit(1)).alias("n"))
     )
-    groups = long.groupBy("c", "k", "v").agg(F.count(F.lit(1)).alias("n"))
+    folded = _fold_groups(groups, plan.text_columns)
 
-    # One partitioning and one ordering for all three window expressions: a single Window operator, fed by a
-    # single exchange. The totals use the whole partition as their frame.
+    # One partitioning and one ordering for every window expression: a single Window operator over a small input.
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
     whole_partition = by_frequency.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
-    ranked = groups.select(
-        "c", "k", "v", "n",
-        F.row_number().over(by_frequency).alias("rank"),
-        F.count(F.lit(1)).over(whole_partition).alias("groups"),
-        F.count(F.when(F.col("n") > 1, True)).over(whole_partition).alias("duplicated"),
-    )
-    kept = F.when(F.col("k") == KEYS, F.col("rank") == 1).otherwise(F.col("rank") <= TOP_LIMIT)
-    return ranked.where(kept).select(
-        "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank", "groups", "duplicated"
+    totals = [F.sum(name).over(whole_partition).alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)]
+    ranked = folded.select("c", "k", "v", "n", F.row_number().over(by_frequency).alias("rank"), *totals)
+    return ranked.where(F.col("rank") <= TOP_LIMIT).select(
+        "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank", "groups", "duplicated", *CHECK_NAMES
     )
 
 
-def _entry(index: int, kind: int, value: Column) -> Column:
-    return F.struct(F.lit(index).alias("c"), F.lit(kind).alias("k"), value.alias("v"))
+def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
+    """Per distinct value: its checks and pattern. Then one row per ranked value or pattern, and one per column
+    whose values are only counted, carrying the column's totals."""
+    value, count = F.col("v"), F.col("n")
+    is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
+    checks = [
+        F.when(is_text & check(value), count).otherwise(0).alias(name)
+        for name, check in text_checks.VALUE_COUNT_CHECKS.items()
+    ]
+    folded_value = F.struct(
+        F.col("k").alias("k"),
+        F.when(F.col("k") == RANKED, value).alias("v"),  # counted-only values fold into one row per column
+        F.lit(1).cast("bigint").alias("groups"),
+        F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
+        *checks,
+    )
+    pattern = F.struct(
+        F.lit(PATTERNS).alias("k"),
+        text_checks.pattern_of(value).alias("v"),
+        *[F.lit(0).cast("bigint").alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)],
+    )
+    records = F.when(is_text, F.array(folded_value, pattern)).otherwise(F.array(folded_value))
+    exploded = groups.select("c", "n", F.explode(records).alias("r")).select("c", "n", "r.*")
+    sums = [F.sum(name).alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)]
+    return exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)

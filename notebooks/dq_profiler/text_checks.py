@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
+from functools import partial
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -151,4 +153,22 @@ def pattern_of(value: Column) -> Column:
     ascii_pattern = F.translate(value, _ASCII_LETTERS_AND_DIGITS, _ASCII_PATTERN_CHARACTERS)
     lowered = F.regexp_replace(value, r"\p{Ll}", "a")
     unicode_pattern = F.regexp_replace(F.regexp_replace(lowered, r"\p{Lu}", "A"), r"\d", "N")
-    return F.when(value.rlike(r"[^\x00-\x7F]"), unicode_pattern).otherwise(ascii_pattern)
+    # UTF-8 takes one byte per character exactly when every character is ASCII: a native test, no regex.
+    is_ascii = F.length(value) == F.octet_length(value)
+    return F.when(is_ascii, ascii_pattern).otherwise(unicode_pattern)
+
+
+# The counts that profile a text column's values: each counts the non-null values matching its predicate. The
+# engine evaluates them once per distinct value (pass 2), the per-column benchmark baseline once per row.
+VALUE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
+    "blank_count": is_blank_like,
+    "leading_space_count": has_leading_space,
+    "quoted_count": is_quoted,
+    "numeric_like_count": is_numeric_like,
+    "date_like_count": is_date_like,
+    "email_like_count": is_email_like,
+    "phone_like_count": is_phone_like,
+    "ssn_like_count": is_ssn_like,
+    "card_like_count": is_card_like,
+    **{f"{word}_word_count": partial(is_boolean_word, word=word) for word in BOOLEAN_WORDS},
+}
