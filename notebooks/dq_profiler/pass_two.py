@@ -1,14 +1,12 @@
 """Pass 2: one wide-to-long group-by giving exact distinct counts, top values, top patterns, key duplicate checks
 and the value checks of text columns.
 
-1. Every column that needs it contributes rows to one `explode`, and a single `groupBy(column, kind, value)`
-   counts them: the only shuffle that can carry much data. Low-cardinality columns and key candidates contribute
-   their values (exact counts). Other text columns contribute, per row, their pattern and the set of value checks
-   the row passes (as a bit mask), which collapse to a few groups before the shuffle: their values never travel.
-2. Each distinct value is then looked at once, not once per row: the value checks and the pattern of a grouped
-   text value are computed per group and weighted by its count. A second aggregate folds the groups of a column
-   into its totals (distinct values, duplicated values, check counts) and its pattern counts; only the groups of
-   columns whose top values are wanted keep their own row, so this shuffle stays small.
+1. Every column that needs it contributes (column, kind, value-as-string) rows through one `explode`, and a single
+   `groupBy(column, kind, value)` counts each distinct value: the only shuffle that carries the data.
+2. Each distinct value is then looked at once, not once per row: the text checks (blank-like, numeric-like, ...)
+   and the pattern of a text value are computed per group and weighted by its count. A second aggregate folds the
+   groups of a column into its totals (distinct values, duplicated values, check counts) and its pattern counts;
+   only the groups of columns whose top values are wanted keep their own row, so this shuffle stays small.
 3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
 
 The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
@@ -17,10 +15,8 @@ Spark jobs does not grow with the number of columns.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, Window
@@ -32,8 +28,8 @@ from .pass_one import MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
 TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a column's top values are computed
-# Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked), check bit masks.
-RANKED, COUNTED, PATTERNS, CHECKS = 0, 1, 2, 3
+# Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked).
+RANKED, COUNTED, PATTERNS = 0, 1, 2
 CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
 _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
 
@@ -48,18 +44,11 @@ class PassTwoPlan:
 
     @property
     def grouped_columns(self) -> tuple[int, ...]:
-        """Columns whose values are grouped exactly."""
-        return tuple(sorted({*self.value_columns, *self.key_columns}))
-
-    @property
-    def per_row_text_columns(self) -> tuple[int, ...]:
-        """Text columns whose checks and patterns are taken per row, so that their many values stay put."""
-        grouped = set(self.grouped_columns)
-        return tuple(index for index in self.text_columns if index not in grouped)
+        return tuple(sorted({*self.value_columns, *self.key_columns, *self.text_columns}))
 
     @property
     def is_empty(self) -> bool:
-        return not (self.grouped_columns or self.text_columns)
+        return not self.grouped_columns
 
 
 @dataclass
@@ -102,15 +91,15 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
         return result
     for row in _pass_two_frame(df, specs, plan).collect():
         column, kind, rank = row["c"], row["k"], row["rank"]
-        if kind in (RANKED, PATTERNS):
+        if kind != COUNTED:
             target = result.top_patterns if kind == PATTERNS else result.top_values
             target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": rank})
-        if rank == 1 and kind in (RANKED, COUNTED):
+        if rank == 1 and kind != PATTERNS:
             result.exact_distinct_counts[column] = row["groups"]
             if column in plan.key_columns:
                 result.duplicated_value_counts[column] = row["duplicated"]
-        if rank == 1 and column in plan.text_columns and kind in (RANKED, COUNTED, CHECKS):
-            result.value_check_counts[column] = {name: row[name] for name in CHECK_NAMES}
+            if column in plan.text_columns:
+                result.value_check_counts[column] = {name: row[name] for name in CHECK_NAMES}
     for ranked in (*result.top_values.values(), *result.top_patterns.values()):
         ranked.sort(key=lambda entry: entry.pop("rank"))
     return result
@@ -119,13 +108,13 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
 def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) -> DataFrame:
     by_index = {spec.index: spec for spec in specs}
     entries = [
-        _entry(index, RANKED if index in plan.value_columns else COUNTED, by_index[index].ref.cast("string"))
+        F.struct(
+            F.lit(index).alias("c"),
+            F.lit(RANKED if index in plan.value_columns else COUNTED).alias("k"),
+            by_index[index].ref.cast("string").alias("v"),
+        )
         for index in plan.grouped_columns
     ]
-    for index in plan.per_row_text_columns:
-        value = by_index[index].ref
-        entries.append(_entry(index, PATTERNS, text_checks.pattern_of(value)))
-        entries.append(_entry(index, CHECKS, F.when(value.isNotNull(), _check_mask(value)).cast("string")))
     groups = (
         df.select(F.explode(F.array(*entries)).alias("e"))
         .select("e.c", "e.k", "e.v")
@@ -133,7 +122,7 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
         .groupBy("c", "k", "v")
         .agg(F.count(F.lit(1)).alias("n"))
     )
-    folded = _fold_groups(groups, [index for index in plan.grouped_columns if index in plan.text_columns])
+    folded = _fold_groups(groups, plan.text_columns)
 
     # One partitioning and one ordering for every window expression: a single Window operator over a small input.
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
@@ -145,33 +134,20 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
     )
 
 
-def _entry(index: int, kind: int, value: Column) -> Column:
-    return F.struct(F.lit(index).alias("c"), F.lit(kind).alias("k"), value.alias("v"))
-
-
-def _check_mask(value: Column) -> Column:
-    """The value checks a value passes, one bit each in the order of CHECK_NAMES."""
-    checks = text_checks.VALUE_COUNT_CHECKS.values()
-    return reduce(operator.add, [F.when(check(value), 1 << bit).otherwise(0) for bit, check in enumerate(checks)])
-
-
-def _fold_groups(groups: DataFrame, grouped_text_columns: Sequence[int]) -> DataFrame:
+def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
     """Per distinct value: its checks and pattern. Then one row per ranked value or pattern, and one per column
-    whose values (or check masks) are only counted, carrying the column's totals."""
-    value, count, kind = F.col("v"), F.col("n"), F.col("k")
-    is_value = kind.isin(RANKED, COUNTED)
-    is_text = is_value & (F.col("c").isin(*grouped_text_columns) if grouped_text_columns else F.lit(False))
-    mask = F.when(kind == CHECKS, value.cast("int"))
+    whose values are only counted, carrying the column's totals."""
+    value, count = F.col("v"), F.col("n")
+    is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
     checks = [
-        F.when(is_text & check(value), count).when(mask.bitwiseAND(1 << bit) != 0, count).otherwise(0).alias(name)
-        for bit, (name, check) in enumerate(text_checks.VALUE_COUNT_CHECKS.items())
+        F.when(is_text & check(value), count).otherwise(0).alias(name)
+        for name, check in text_checks.VALUE_COUNT_CHECKS.items()
     ]
     folded_value = F.struct(
-        kind.alias("k"),
-        # Ranked values and patterns keep their row; counted values and check masks fold into one per column.
-        F.when(kind.isin(RANKED, PATTERNS), value).alias("v"),
-        F.when(is_value, 1).otherwise(0).cast("bigint").alias("groups"),
-        F.when(is_value & (count > 1), 1).otherwise(0).cast("bigint").alias("duplicated"),
+        F.col("k").alias("k"),
+        F.when(F.col("k") == RANKED, value).alias("v"),  # counted-only values fold into one row per column
+        F.lit(1).cast("bigint").alias("groups"),
+        F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
         *checks,
     )
     pattern = F.struct(
