@@ -32,8 +32,9 @@ def _aggregate(df: DataFrame, spec: ColumnSpec) -> dict[str, Any]:
     checks = []
     if spec.general_type == TEXT:
         checks = [F.count(F.when(check(spec.ref), True)).alias(name) for name, check in VALUE_COUNT_CHECKS.items()]
-    row = df.agg(column_aggregate(spec), *checks).collect()[0]
-    return {**row[0].asDict(), **{name: row[name] for name in row.asDict() if name in VALUE_COUNT_CHECKS}}
+    row = df.agg(column_aggregate(spec).alias("metrics"), F.count(F.lit(1)).alias("row_count"), *checks).collect()[0]
+    metrics = row.asDict()
+    return {**metrics.pop("metrics").asDict(), **metrics}
 
 
 def _value_groups(df: DataFrame, spec: ColumnSpec) -> dict[str, Any]:

@@ -117,7 +117,7 @@ _DISTINCT_TYPES = frozenset({NUMERIC, TEXT, DATE, BOOLEAN, BINARY})
 
 def column_aggregate(spec: ColumnSpec) -> Column:
     """All pass-1 aggregates of one column as a single struct, aliased by position (names may be anything)."""
-    aggregates = {"row_count": F.count(F.lit(1)), "non_null_count": F.count(spec.ref)}
+    aggregates = {"non_null_count": F.count(spec.ref)}  # the row count is the table's, counted once
     if spec.general_type in _DISTINCT_TYPES:
         aggregates["distinct_count"] = _approx_distinct(spec)
     type_aggregates = _TYPE_AGGREGATES.get(spec.general_type)
@@ -128,17 +128,19 @@ def column_aggregate(spec: ColumnSpec) -> Column:
 
 def run_pass_one(df: DataFrame, specs: Sequence[ColumnSpec]) -> dict[int, dict[str, Any]]:
     """One Spark job scanning `df`: the pass-1 metrics of each column, keyed by column index."""
-    row = df.agg(*[column_aggregate(spec) for spec in specs]).collect()[0]
-    return {spec.index: _read_metrics(row[f"c{spec.index}"].asDict()) for spec in specs}
+    row = df.agg(F.count(F.lit(1)).alias("rows"), *[column_aggregate(spec) for spec in specs]).collect()[0]
+    return {spec.index: _read_metrics(row[f"c{spec.index}"].asDict(), row["rows"]) for spec in specs}
 
 
-def _read_metrics(aggregated: dict[str, Any]) -> dict[str, Any]:
+def _read_metrics(aggregated: dict[str, Any], row_count: int) -> dict[str, Any]:
+    """The payload metrics of one column from its pass-1 struct."""
     metrics: dict[str, Any] = dict.fromkeys(METRIC_NAMES)
+    metrics["row_count"] = row_count
     non_null = aggregated.pop("non_null_count")
     percentiles = aggregated.pop("percentiles", None) or (None,) * len(PERCENTILES)
     metrics.update(aggregated)
     metrics["p25"], metrics["p50"], metrics["p75"] = percentiles
-    metrics["null_count"] = metrics["row_count"] - non_null
+    metrics["null_count"] = row_count - non_null
     metrics["distinct_count_approximate"] = True
     if metrics["distinct_count"] is not None:
         # The estimate can overshoot; a column never has more distinct values than non-null ones.
