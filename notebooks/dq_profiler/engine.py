@@ -16,6 +16,7 @@ from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
+from . import rules
 from .anomalies import detect_anomalies
 from .columns import TEXT, ColumnSpec, column_specs
 from .pass_one import run_pass_one
@@ -106,10 +107,12 @@ def _profile_columns(
     for start in range(0, len(specs), step):
         pass_one.update(run_pass_one(df, specs[start : start + step]))
     pass_two = run_pass_two(df, specs, plan_pass_two(specs, pass_one, thresholds))
-    return [_column_document(spec, pass_one[spec.index], pass_two) for spec in specs]
+    return [_column_document(spec, pass_one[spec.index], pass_two, thresholds) for spec in specs]
 
 
-def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: PassTwoResult) -> dict[str, Any]:
+def _column_document(
+    spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: PassTwoResult, thresholds: Mapping[str, float]
+) -> dict[str, Any]:
     column = {
         "column_name": spec.name,
         "data_type": spec.data_type,
@@ -124,11 +127,23 @@ def _column_document(spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: Pas
     if spec.index in pass_two.exact_distinct_counts:
         column["distinct_count"] = pass_two.exact_distinct_counts[spec.index]
         column["distinct_count_approximate"] = False
+    if column["duplicated_value_count"] is not None and not _is_key_candidate(column, thresholds):
+        column["duplicated_value_count"] = None  # grouped as a possible key; the exact count says it is not one
     for name in _FLOAT_METRICS:
         value = column[name]
         # JSON has no NaN or infinity; an aggregate over infinite values is reported as unknown.
         column[name] = float(value) if value is not None and math.isfinite(value) else None
     return column
+
+
+def _is_key_candidate(column: Mapping[str, Any], thresholds: Mapping[str, float]) -> bool:
+    return rules.is_key_candidate(
+        column_name=column["column_name"],
+        data_type=column["data_type"],
+        distinct_count=column["distinct_count"],
+        non_null_count=column["row_count"] - column["null_count"],
+        min_distinct_ratio=thresholds["key_distinct_min_ratio"],
+    )
 
 
 def _value_check_counts(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str, int]:

@@ -21,6 +21,8 @@ from .columns import BINARY, BOOLEAN, DATE, NUMERIC, TEXT, ColumnSpec
 # whose buffer is one field per register word and so slows wide tables down.
 HLL_LG_CONFIG_K = 14
 FALLBACK_DISTINCT_RSD = 0.02
+# The relative standard error of the distinct count on this Spark: 1.04 / sqrt(2^lgConfigK) for the sketch.
+DISTINCT_RSD = 1.04 / 2 ** (HLL_LG_CONFIG_K / 2) if hasattr(F, "hll_sketch_agg") else FALLBACK_DISTINCT_RSD
 PERCENTILE_ACCURACY = 10000
 MAX_VALUE_LENGTH = 1000  # longer text minimums and maximums are cut in the payload
 PERCENTILES = (0.25, 0.5, 0.75)

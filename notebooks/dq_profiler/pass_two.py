@@ -24,7 +24,7 @@ from pyspark.sql import functions as F
 
 from . import rules, text_checks
 from .columns import BINARY, NESTED, OTHER, TEXT, ColumnSpec
-from .pass_one import MAX_VALUE_LENGTH
+from .pass_one import DISTINCT_RSD, MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
 TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a column's top values are computed
@@ -32,6 +32,9 @@ TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a colum
 RANKED, COUNTED, PATTERNS = 0, 1, 2
 CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
 _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
+# A column whose estimated distinct ratio is this close below the key threshold may still reach it exactly: it is
+# grouped too, and the engine decides on the exact count (three standard errors of the estimate).
+KEY_RATIO_MARGIN = 3 * DISTINCT_RSD
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class PassTwoPlan:
     """Which columns pass 2 covers, and how."""
 
     value_columns: tuple[int, ...]  # top values wanted
-    key_columns: tuple[int, ...]  # key candidates, whether or not also in value_columns
+    key_columns: tuple[int, ...]  # possible key candidates (see KEY_RATIO_MARGIN), also in value_columns or not
     text_columns: tuple[int, ...]  # value checks and top patterns
 
     @property
@@ -56,7 +59,7 @@ class PassTwoResult:
     top_values: dict[int, list[dict[str, Any]]]
     top_patterns: dict[int, list[dict[str, Any]]]
     exact_distinct_counts: dict[int, int]
-    duplicated_value_counts: dict[int, int]  # key candidates only
+    duplicated_value_counts: dict[int, int]  # possible key candidates only
     value_check_counts: dict[int, dict[str, int]]  # text columns only
 
 
@@ -76,7 +79,7 @@ def plan_pass_two(
             data_type=spec.data_type,
             distinct_count=metrics["distinct_count"],
             non_null_count=non_null,
-            min_distinct_ratio=thresholds["key_distinct_min_ratio"],
+            min_distinct_ratio=thresholds["key_distinct_min_ratio"] * (1 - KEY_RATIO_MARGIN),
         ):
             key_columns.append(spec.index)
         if spec.general_type == TEXT:

@@ -1,0 +1,45 @@
+"""Key candidates: chosen for the exact duplicate check from the estimated distinct count with a margin, then
+confirmed on the exact count."""
+
+import pytest
+from pyspark.sql import types as T
+
+from notebooks.dq_profiler import profile_dataframe
+from notebooks.dq_profiler.columns import ColumnSpec
+from notebooks.dq_profiler.pass_two import KEY_RATIO_MARGIN, plan_pass_two
+from notebooks.dq_profiler.thresholds import resolve_thresholds
+
+ROWS = 20_000
+
+
+def _planned_keys(estimated_distinct: int, non_null: int = 10_000) -> tuple[int, ...]:
+    spec = ColumnSpec(0, "amount_total", T.LongType(), "numeric")
+    metrics = {0: {"row_count": non_null, "null_count": 0, "distinct_count": estimated_distinct}}
+    return plan_pass_two([spec], metrics, resolve_thresholds(None)).key_columns
+
+
+def test_a_column_estimated_just_below_the_key_ratio_is_still_checked_exactly():
+    assert 0 < KEY_RATIO_MARGIN < 0.1
+    assert _planned_keys(9_900) == (0,)
+    assert _planned_keys(9_800) == (0,)  # an estimate 1% low must not hide a unique column
+    assert _planned_keys(9_000) == ()
+
+
+@pytest.fixture(scope="module")
+def columns(spark):
+    frame = spark.sql(
+        f"SELECT CAST(id % {int(ROWS * 0.98)} AS STRING) AS mostly_unique, "
+        f"CAST(id % {ROWS - 100} AS STRING) AS nearly_unique FROM range({ROWS})"
+    )
+    table = profile_dataframe(frame, schema_name="s", table_name="t")
+    return {column["column_name"]: column for column in table["columns"]} | {"anomalies": table["anomalies"]}
+
+
+def test_the_exact_count_decides_whether_a_grouped_column_is_a_key(columns):
+    mostly = columns["mostly_unique"]
+    assert (mostly["distinct_count"], mostly["distinct_count_approximate"]) == (int(ROWS * 0.98), False)
+    assert mostly["duplicated_value_count"] is None  # 98% distinct: not key-like, no duplicate check reported
+    nearly = columns["nearly_unique"]
+    assert (nearly["distinct_count"], nearly["duplicated_value_count"]) == (ROWS - 100, 100)
+    duplicates = [a["column_name"] for a in columns["anomalies"] if a["anomaly_type"] == "duplicate_key_values"]
+    assert duplicates == ["nearly_unique"]
