@@ -158,7 +158,11 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
         text_checks.pattern_of(value).alias("v"),
         *[F.lit(0).cast("bigint").alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)],
     )
-    records = F.when(is_text, F.array(folded_value, pattern)).otherwise(F.array(folded_value))
-    exploded = groups.select("c", "n", F.explode(records).alias("r")).select("c", "n", "r.*")
+    # Each check appears once in the generated code (a CASE over two arrays would hold them twice, past the JVM's
+    # 64 KB method limit, and Spark would fall back to interpreting the stage).
+    records = F.array(folded_value, F.when(is_text, pattern))
+    exploded = (
+        groups.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
+    )
     sums = [F.sum(name).alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)]
     return exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)
