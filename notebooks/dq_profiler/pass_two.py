@@ -158,8 +158,7 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
         text_checks.pattern_of(value).alias("v"),
         *[F.lit(0).cast("bigint").alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)],
     )
-    # Each check appears once in the generated code (a CASE over two arrays would hold them twice, past the JVM's
-    # 64 KB method limit, and Spark would fall back to interpreting the stage).
+    # Each check appears once in the plan: a CASE choosing between two arrays would hold every check twice.
     records = F.array(folded_value, F.when(is_text, pattern))
     exploded = (
         groups.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
