@@ -31,6 +31,7 @@ TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a colum
 # Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked).
 RANKED, COUNTED, PATTERNS = 0, 1, 2
 CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
+_TOTALS = ("groups", "duplicated", *CHECK_NAMES)  # per-column totals carried by the folded rows
 _NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
 # A column whose estimated distinct ratio is this close below the key threshold may still reach it exactly: it is
 # grouped too, and the engine decides on the exact count (three standard errors of the estimate).
@@ -130,10 +131,10 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
     # One partitioning and one ordering for every window expression: a single Window operator over a small input.
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
     whole_partition = by_frequency.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
-    totals = [F.sum(name).over(whole_partition).alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)]
+    totals = [F.sum(name).over(whole_partition).alias(name) for name in _TOTALS]
     ranked = folded.select("c", "k", "v", "n", F.row_number().over(by_frequency).alias("rank"), *totals)
     return ranked.where(F.col("rank") <= TOP_LIMIT).select(
-        "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank", "groups", "duplicated", *CHECK_NAMES
+        "c", "k", F.substring("v", 1, MAX_VALUE_LENGTH).alias("v"), "n", "rank", *_TOTALS
     )
 
 
@@ -156,12 +157,12 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
     pattern = F.struct(
         F.lit(PATTERNS).alias("k"),
         text_checks.pattern_of(value).alias("v"),
-        *[F.lit(0).cast("bigint").alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)],
+        *[F.lit(0).cast("bigint").alias(name) for name in _TOTALS],
     )
     # Each check appears once in the plan: a CASE choosing between two arrays would hold every check twice.
     records = F.array(folded_value, F.when(is_text, pattern))
     exploded = (
         groups.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
     )
-    sums = [F.sum(name).alias(name) for name in ("groups", "duplicated", *CHECK_NAMES)]
+    sums = [F.sum(name).alias(name) for name in _TOTALS]
     return exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)
