@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dataquality",
 ]
 
@@ -106,7 +107,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Views declare their own; this default refuses any action without a rule (dataquality/api/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["dataquality.api.permissions.ActionPermissions"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -119,6 +121,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Profile runs of table groups on Databricks, their anomalies and column profiles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the app's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The schema maps the whole API: logged-in users only, unless the operator opens it.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if env.bool("API_DOCS_PUBLIC", default=False)
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
         "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",

@@ -1,9 +1,14 @@
 """Django admin (contract section 9). Secrets are never stored, so none can be shown; anomalies and
-results are read-only because only a run's payload may write them."""
+results are read-only because only a run's payload may write them.
+
+The admin follows the API's rules: model permissions (Django's own), `start_profilerun` and
+`cancel_profilerun` for the run actions, and a grant on the connection for anything that uses a workspace.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,11 +16,50 @@ from django.utils.html import format_html
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
+from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.reconcile import poll_profile_run
 from dataquality.services.table_groups import delete_table_group
 
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
+START_RUNS = "dataquality.start_profilerun"
+CANCEL_RUNS = "dataquality.cancel_profilerun"
+
+
+class GrantedWorkspaceAdmin(admin.ModelAdmin):
+    """Objects on a workspace the user holds no grant on can be viewed, not changed or deleted; the
+    `grant_field` of the form only offers (and only accepts) granted targets."""
+
+    grant_field: str
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._granted(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._granted(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == self.grant_field and field is not None:
+            granted = [target.pk for target in field.queryset if self._granted(request, target)]
+            field.queryset = field.queryset.filter(pk__in=granted)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        # The form's choices are already limited; this guards against a choice that slipped through.
+        if not self._granted(request, getattr(obj, self.grant_field)):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _granted(request, target) -> bool:
+        if target is None:
+            return True
+        try:
+            require_grant(request.user, [target])
+        except ConnectionNotGranted:
+            return False
+        return True
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -38,7 +82,9 @@ class ConnectionAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "host", "auth_type", "client_id"]}),
         ("Secret", {"fields": ["secret_ref"], "description": "The name of the environment variable that holds the token or client secret."}),
         ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id"]}),
+        ("Grant", {"fields": ["allowed_users", "allowed_groups"], "description": "Who may run table groups on this workspace, besides the staff who manage connections."}),
     ]
+    filter_horizontal = ["allowed_users", "allowed_groups"]
 
 
 @admin.register(Dataset)
@@ -53,7 +99,7 @@ class TableInline(admin.TabularInline):
 
 
 @admin.register(TableGroup)
-class TableGroupAdmin(admin.ModelAdmin):
+class TableGroupAdmin(GrantedWorkspaceAdmin):
     list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
     list_filter = ["dataset", "connection"]
@@ -61,15 +107,20 @@ class TableGroupAdmin(admin.ModelAdmin):
     readonly_fields = ["profiling_job_id", "job_settings_fingerprint"]
     inlines = [TableInline]
     actions = ["start_profile_run"]
+    grant_field = "connection"
 
-    @admin.action(description="Start a profile run")
+    def has_start_permission(self, request):
+        return request.user.has_perm(START_RUNS)
+
+    @admin.action(description="Start a profile run", permissions=["start"])
     def start_profile_run(self, request, queryset):
         service = DataQualityProfilingService()
         for group in queryset.select_related("connection"):
             try:
+                require_grant(request.user, [group])
                 result = service.start_profile_for_table_group(table_group=group, requested_by=request.user.get_username())
                 self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
-            except (ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+            except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{group}: {exc}", messages.ERROR)
 
     # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
@@ -81,6 +132,9 @@ class TableGroupAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for group in queryset.select_related("connection"):
+            if not self.has_delete_permission(request, group):
+                self.message_user(request, f"{group} was kept: you have no grant on its connection.", messages.ERROR)
+                continue
             self._delete_with_job(request, group)
 
     def response_delete(self, request, obj_display, obj_id):
@@ -98,7 +152,8 @@ class TableGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Table)
-class TableAdmin(admin.ModelAdmin):
+class TableAdmin(GrantedWorkspaceAdmin):
+    grant_field = "table_group"
     list_display = ["table_name", "schema_name", "table_group"]
     list_filter = ["table_group"]
     search_fields = ["table_name", "schema_name"]
@@ -140,22 +195,31 @@ class ProfileRunAdmin(admin.ModelAdmin):
             return "-"
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', run.run_page_url, run.databricks_run_id)
 
-    @admin.action(description="Reconcile with Databricks")
+    # Reconciling may relaunch a run stuck in `queued`, so it needs what starting needs.
+    def has_reconcile_permission(self, request):
+        return request.user.has_perm(START_RUNS)
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm(CANCEL_RUNS)
+
+    @admin.action(description="Reconcile with Databricks", permissions=["reconcile"])
     def reconcile_runs(self, request, queryset):
         for run in queryset.select_related("table_group__connection"):
             try:
+                require_grant(request.user, [run])
                 outcome = poll_profile_run(profile_run=run)
                 self.message_user(request, f"{run.pk}: {outcome}.", messages.INFO)
-            except DATABRICKS_FAILURES as exc:
+            except (ConnectionNotGranted, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
 
-    @admin.action(description="Cancel on Databricks")
+    @admin.action(description="Cancel on Databricks", permissions=["cancel"])
     def cancel_runs(self, request, queryset):
         for run in queryset.select_related("table_group__connection"):
             try:
+                require_grant(request.user, [run])
                 cancel_profile_run(profile_run=run, requested_by=request.user.get_username())
                 self.message_user(request, f"{run.pk}: canceled.", messages.SUCCESS)
-            except (RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
+            except (ConnectionNotGranted, RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
 
 

@@ -13,7 +13,8 @@ class ConnectionSerializer(serializers.ModelSerializer):
         model = Connection
         fields = [
             "id", "name", "host", "auth_type", "client_id", "secret_ref",
-            "profiling_notebook_path", "cluster_id", "policy_id", "created_at", "updated_at",
+            "profiling_notebook_path", "cluster_id", "policy_id", "allowed_users", "allowed_groups",
+            "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from dataquality.api import serializers as s
+from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions, GrantedTargetMixin
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
 from dataquality.selectors import profile_run_results
@@ -42,12 +43,13 @@ class ConnectionViewSet(viewsets.ModelViewSet):
 
     queryset = Connection.objects.all()
     serializer_class = s.ConnectionSerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAdminUser, ActionPermissions]
 
 
 class DatasetViewSet(viewsets.ModelViewSet):
     queryset = Dataset.objects.all()
     serializer_class = s.DatasetSerializer
+    permission_classes = DATA_PERMISSIONS
 
     @extend_schema(request=None, responses={202: s.DatasetLaunchSerializer})
     @action(detail=True, methods=["post"], url_path="profile-runs")
@@ -73,10 +75,12 @@ class TableGroupFilter(filters.FilterSet):
         fields = ["dataset", "connection"]
 
 
-class TableGroupViewSet(viewsets.ModelViewSet):
+class TableGroupViewSet(GrantedTargetMixin, viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
+    permission_classes = DATA_PERMISSIONS
+    grant_field = "connection"
 
     def destroy(self, request, *args, **kwargs):
         """Delete the group and its Databricks job."""
@@ -104,10 +108,12 @@ class TableGroupViewSet(viewsets.ModelViewSet):
         return Response(result.summary(), status=status.HTTP_202_ACCEPTED)
 
 
-class TableViewSet(viewsets.ModelViewSet):
+class TableViewSet(GrantedTargetMixin, viewsets.ModelViewSet):
     queryset = Table.objects.all()
     serializer_class = s.TableSerializer
     filterset_fields = ["table_group"]
+    permission_classes = DATA_PERMISSIONS
+    grant_field = "table_group"
 
 
 class ProfileRunFilter(filters.FilterSet):
@@ -129,6 +135,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = ProfileRun.objects.order_by("-created_at")
     filterset_class = ProfileRunFilter
+    permission_classes = DATA_PERMISSIONS
 
     def get_serializer_class(self):
         if self.action == "retrieve":
