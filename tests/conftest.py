@@ -28,6 +28,16 @@ def _user_with_role(django_user_model, username: str, role_name: str, **fields):
     return user
 
 
+def user_as(django_user_model, who: str):
+    """A user for one column of the README's permission matrix: "no permission", a role's name, or "staff"
+    (a staff member holding dq_admin)."""
+    if who == "no permission":
+        return django_user_model.objects.create_user(username="no-permission")
+    if who == "staff":
+        return _user_with_role(django_user_model, "staff", "dq_admin", is_staff=True)
+    return _user_with_role(django_user_model, who, who)
+
+
 @pytest.fixture
 def user(django_user_model):
     """Logged in, without any permission."""

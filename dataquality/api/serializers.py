@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from dataquality.api.error_details import for_user
 from dataquality.databricks import validate_secret_ref, validate_workspace_host
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 
@@ -95,6 +96,12 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
             "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
             "error_message",
         ]
+
+    def to_representation(self, run):
+        data = super().to_representation(run)
+        request = self.context.get("request")
+        data["error_message"] = for_user(data["error_message"], request.user if request else None)
+        return data
 
 
 class ProfileRunDetailSerializer(ProfileRunListSerializer):

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
-from tests.conftest import role
+from tests.conftest import user_as
 from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
@@ -143,13 +143,7 @@ def objects(db):
 
 
 def _user(role_name: str, django_user_model):
-    """None for anonymous; otherwise a user holding the role ("staff": a staff member with dq_admin)."""
-    if role_name == "anonymous":
-        return None
-    user = django_user_model.objects.create_user(username=role_name.replace(" ", "-"), is_staff=role_name == "staff")
-    if role_name != "no permission":
-        user.groups.add(role("dq_admin" if role_name == "staff" else role_name))
-    return user
+    return None if role_name == "anonymous" else user_as(django_user_model, role_name)
 
 
 def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
