@@ -12,7 +12,7 @@ from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
-from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.sweep import reconcile_profile_runs
 from dataquality.services.table_groups import delete_table_group
 
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
@@ -142,12 +142,11 @@ class ProfileRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reconcile with Databricks")
     def reconcile_runs(self, request, queryset):
-        for run in queryset.select_related("table_group__connection"):
-            try:
-                outcome = poll_profile_run(profile_run=run)
-                self.message_user(request, f"{run.pk}: {outcome}.", messages.INFO)
-            except DATABRICKS_FAILURES as exc:
-                self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
+        """The beat sweep, for the selected runs whether due or not (final runs are skipped)."""
+        summary = reconcile_profile_runs(run_ids=list(queryset.values_list("pk", flat=True)))
+        for run_id, detail in summary.details.items():
+            self.message_user(request, f"{run_id}: {detail}.", messages.INFO)
+        self.message_user(request, summary.line(), messages.WARNING if summary.errors else messages.SUCCESS)
 
     @admin.action(description="Cancel on Databricks")
     def cancel_runs(self, request, queryset):
