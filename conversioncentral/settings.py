@@ -133,7 +133,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
-        "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",
+        "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",
     },
 }
 
