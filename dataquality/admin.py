@@ -3,6 +3,7 @@ results are read-only because only a run's payload may write them."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -13,7 +14,12 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColum
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.reconcile import poll_profile_run
-from dataquality.services.table_groups import delete_table_group
+from dataquality.services.table_groups import (
+    ConnectionChangeRefused,
+    check_connection_change,
+    delete_table_group,
+    save_table_group,
+)
 
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
@@ -52,15 +58,35 @@ class TableInline(admin.TabularInline):
     extra = 0
 
 
+class TableGroupForm(forms.ModelForm):
+    class Meta:
+        model = TableGroup
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "connection" in cleaned:
+            try:
+                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
+            except ConnectionChangeRefused as exc:
+                self.add_error("connection", str(exc))
+        return cleaned
+
+
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
+    form = TableGroupForm
     list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
     list_filter = ["dataset", "connection"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
-    readonly_fields = ["profiling_job_id", "job_settings_fingerprint"]
+    readonly_fields = ["profiling_job_id", "profiling_job_host", "job_settings_fingerprint"]
     inlines = [TableInline]
     actions = ["start_profile_run"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, which retires the group's job from its old workspace on a change of connection.
+        save_table_group(table_group=obj)
 
     @admin.action(description="Start a profile run")
     def start_profile_run(self, request, queryset):
