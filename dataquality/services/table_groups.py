@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Connection, ProfileRun, TableGroup
+from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

@@ -160,20 +160,24 @@ def admin_client(client, django_user_model):
     return client
 
 
-def _admin_form(group: TableGroup, connection: Connection | None) -> dict:
-    return {
-        "dataset": group.dataset_id, "connection": connection.pk if connection else "", "name": group.name,
-        "catalog": group.catalog, "schema_name": group.schema_name, "include_mask": group.include_mask,
-        "exclude_mask": group.exclude_mask, "sample_percent": "", "sample_min_rows": "",
-        "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0", "tables-MIN_NUM_FORMS": "0", "tables-MAX_NUM_FORMS": "1000",
-    }
+def _admin_form(admin_client, group: TableGroup, connection: Connection | None) -> dict:
+    """The change form as the page offers it, with another connection; no inline rows."""
+    page = admin_client.get(reverse("admin:dataquality_tablegroup_change", args=[group.pk]))
+    form = page.context["adminform"].form
+    data = {name: "" if value is None else value for name, value in form.initial.items() if name in form.fields}
+    data["connection"] = connection.pk if connection else ""
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    return data
 
 
 def test_the_admin_moves_a_group_through_the_same_service(admin_client, workspace, launched_group, other_connection):
     workspace.accepts("delete")
 
     response = admin_client.post(
-        reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]), _admin_form(launched_group, other_connection)
+        reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]),
+        _admin_form(admin_client, launched_group, other_connection),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -187,7 +191,8 @@ def test_the_admin_refuses_to_move_a_group_with_an_active_run(admin_client, work
     ProfileRun.objects.create(table_group=launched_group, status="queued")
 
     response = admin_client.post(
-        reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]), _admin_form(launched_group, other_connection)
+        reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]),
+        _admin_form(admin_client, launched_group, other_connection),
     )
 
     assert response.status_code == 200

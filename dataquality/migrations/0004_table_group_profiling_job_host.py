@@ -23,7 +23,7 @@ def record_job_hosts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dataquality", "0002_profile_column_values")]
+    dependencies = [("dataquality", "0003_profile_anomaly_plural")]
 
     operations = [
         migrations.AddField(
