@@ -19,6 +19,9 @@ install: $(STAMP)
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# On a laptop: DEBUG unless told otherwise (it brings a development SECRET_KEY; without it the app refuses to start).
+migrate run: export DEBUG ?= True
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 

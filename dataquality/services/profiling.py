@@ -212,7 +212,7 @@ class DataQualityProfilingService:
     def _ensure_job(self, client: DatabricksClient, target: ProfilingTarget, warnings: list[str]) -> str:
         """The group's job id: created when missing, reset when its settings changed, recreated when deleted."""
         group = target.table_group
-        job_id = group.profiling_job_id
+        job_id = self._job_id_in(client, group)
         if job_id and group.job_settings_fingerprint == target.fingerprint:
             return job_id
         if job_id:
@@ -221,10 +221,22 @@ class DataQualityProfilingService:
             except DatabricksNotFound:
                 warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
                 return self._create_job(client, target)
-            self._store_job(group, job_id, target.fingerprint)
+            self._store_job(group, client, job_id, target.fingerprint)
             warnings.append(f"Databricks job {job_id} was updated with changed settings.")
             return job_id
         return self._create_job(client, target)
+
+    @staticmethod
+    def _job_id_in(client: DatabricksClient, group: TableGroup) -> str | None:
+        """The group's job id when it belongs to the client's workspace; a job id of another workspace names
+        someone else's job there, so it is never sent (the group's own job is then found by name and tags)."""
+        if not group.profiling_job_id or group.profiling_job_host == client.host:
+            return group.profiling_job_id
+        logger.warning(
+            "Table group %s: job %s belongs to workspace %r, not %r; not using it there",
+            group.pk, group.profiling_job_id, group.profiling_job_host or "unknown", client.host,
+        )
+        return None
 
     def _create_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
         # Adopt our own job when a previous attempt created it but crashed before storing its id.
@@ -233,14 +245,15 @@ class DataQualityProfilingService:
             client.reset_job(job_id, target.job_settings)
         else:
             job_id = client.create_job(target.job_settings)
-        self._store_job(target.table_group, job_id, target.fingerprint)
+        self._store_job(target.table_group, client, job_id, target.fingerprint)
         return job_id
 
     @staticmethod
-    def _store_job(group: TableGroup, job_id: str, fingerprint: str) -> None:
-        group.profiling_job_id = str(job_id)
-        group.job_settings_fingerprint = fingerprint
-        TableGroup.objects.filter(pk=group.pk).update(profiling_job_id=str(job_id), job_settings_fingerprint=fingerprint)
+    def _store_job(group: TableGroup, client: DatabricksClient, job_id: str, fingerprint: str) -> None:
+        values = {"profiling_job_id": str(job_id), "profiling_job_host": client.host, "job_settings_fingerprint": fingerprint}
+        for name, value in values.items():
+            setattr(group, name, value)
+        TableGroup.objects.filter(pk=group.pk).update(**values)
 
     # --- the run -------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataquality.models import (
     Table,
     TableGroup,
 )
+from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
 
@@ -362,7 +363,7 @@ def test_cancel_refused_by_databricks_leaves_the_run_running(api_client, workspa
 
 
 def test_deleting_a_table_group_deletes_its_job(api_client, workspace, table_group):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.accepts("delete")
     assert api_client.delete(f"/data-quality/table-groups/{table_group.pk}").status_code == 204
     assert workspace.bodies("delete") == [{"job_id": 101}]
