@@ -47,9 +47,12 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
     """Validate `payload` and make it the run's outcome, replacing any earlier one.
 
     Raises `rest_framework.exceptions.ValidationError` (nothing written), `ProfileRun.DoesNotExist`, or
-    `RunCanceled`. A `failed` or `completed` run is completed again: a late or retried notebook knows better
-    than a timeout.
+    `RunCanceled`. Queued, running and failed runs accept a completion (a late or retried notebook knows
+    better than a timeout); the first completion wins, so a `completed` run is returned unchanged.
     """
+    already = ProfileRun.objects.filter(pk=profile_run_id).first()
+    if already is not None and already.status == ProfileRunStatus.COMPLETED:
+        return _kept(already, source)  # no need to read a payload that changes nothing
     data = parse_completion_payload(payload, profile_run_id=profile_run_id)
     completed_at = data.get("completed_at") or timezone.now()
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
@@ -60,6 +63,8 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
         if profile_run.status == ProfileRunStatus.CANCELED:
             raise RunCanceled(profile_run)
+        if profile_run.status == ProfileRunStatus.COMPLETED:  # completed by a callback that came first
+            return _kept(profile_run, source)
         previous_status = profile_run.status
         for model in (ProfileAnomaly, ProfileResult, ProfileColumn, ProfileColumnValue):
             model.objects.filter(profile_run=profile_run).delete()
@@ -74,6 +79,11 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
         "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s)",
         profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns), len(anomalies),
     )
+    return profile_run
+
+
+def _kept(profile_run: ProfileRun, source: str) -> ProfileRun:
+    logger.info("Profile run %s is completed already; the payload via %s changes nothing", profile_run.pk, source)
     return profile_run
 
 
