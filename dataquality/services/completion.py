@@ -27,8 +27,10 @@ from dataquality.services.payloads import parse_completion_payload
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values.
+# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values,
+# and none of these metrics, which are values of the column itself.
 PII_ANOMALY_TYPE = "potential_pii"
+PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
     "started_at", "completed_at", "sampled", "profile_version",
@@ -57,7 +59,7 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
     completed_at = data.get("completed_at") or timezone.now()
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
     results, columns, column_values = _results_and_columns(profile_run_id, data.get("tables"))
-    column_values = _without_pii_top_values(column_values, anomalies)
+    column_values = _withhold_pii_values(columns, column_values, anomalies)
 
     with transaction.atomic():
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
@@ -171,19 +173,24 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _without_pii_top_values(
-    column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
+def _withhold_pii_values(
+    columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
 ) -> list[ProfileColumnValue]:
-    """The engine leaves these out already; this keeps the promise for any payload, whichever notebook wrote it."""
+    """Columns flagged as potential PII keep their counts and patterns, but no value of the data: no top values,
+    no min or max, no percentiles (an approximate percentile is one of the column's values). The engine leaves
+    these out already; this keeps the promise for any payload, whichever notebook wrote it."""
     flagged = {
         (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
     }
-    return [
-        entry
-        for entry in column_values
-        if entry.kind != ProfileColumnValue.Kind.VALUE
-        or (qualified_table_name(entry.schema_name, entry.table_name), entry.column_name) not in flagged
-    ]
+
+    def is_flagged(row) -> bool:
+        return (qualified_table_name(row.schema_name, row.table_name), row.column_name) in flagged
+
+    for column in columns:
+        if is_flagged(column):
+            for name in PII_WITHHELD_METRICS:
+                setattr(column, name, None)
+    return [entry for entry in column_values if entry.kind != ProfileColumnValue.Kind.VALUE or not is_flagged(entry)]
 
 
 def _first_given(value, fallback):
