@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: install test migrate run clean
 
@@ -25,7 +26,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 run: migrate
-	$(PY) manage.py runserver
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -30,7 +30,7 @@ DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 def _databricks_error_response(exc: Exception) -> Response:
     if isinstance(exc, DatabricksNotConfigured):
-        return _detail(f"Databricks is not configured: {exc}", status.HTTP_503_SERVICE_UNAVAILABLE)
+        return _detail(str(exc), status.HTTP_503_SERVICE_UNAVAILABLE, problems=exc.problems)
     return _detail(f"Databricks refused the request: {exc}", status.HTTP_502_BAD_GATEWAY)
 
 

@@ -102,14 +102,14 @@ def callback_url_for(profile_run: ProfileRun) -> str:
     return f"{base}/data-quality/testgen/profile-runs/{profile_run.pk}/complete"
 
 
-def check_callback_configured() -> None:
+def callback_problems() -> list[str]:
+    """The callback settings that are missing, as one problem (the notebook cannot report back without them)."""
     missing = [
         name
         for name in ("DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET")
         if not getattr(settings, name)
     ]
-    if missing:
-        raise DatabricksNotConfigured(f"Set {' and '.join(missing)} so the notebook can report back.")
+    return [f"set {' and '.join(missing)} so the notebook can report back"] if missing else []
 
 
 def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
@@ -166,10 +166,21 @@ class DataQualityProfilingService:
         return self._launch(client, target, profile_run)
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
-        """The client and target of a group; DatabricksNotConfigured before anything is written."""
-        client = self.client_for(table_group)
-        check_callback_configured()
-        return client, ProfilingTarget.for_table_group(table_group)
+        """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
+        anything is written."""
+        problems: list[str] = []
+        try:
+            client = self.client_for(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        problems += callback_problems()
+        try:
+            target = ProfilingTarget.for_table_group(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        if problems:
+            raise DatabricksNotConfigured(*problems)
+        return client, target
 
     def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
         profile_run = self._create_run(target.table_group, requested_by)

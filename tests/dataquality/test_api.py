@@ -162,6 +162,24 @@ def test_start_run_answers_503_without_a_callback_secret(api_client, databricks_
     assert ProfileRun.objects.count() == 0
 
 
+def test_start_run_without_a_workspace_names_every_missing_setting_once(api_client, databricks_settings, table_group):
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_PROFILE_NOTEBOOK_PATH",
+                 "DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET"):
+        setattr(databricks_settings, name, "")
+
+    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["detail"].count("Databricks is not configured") == 1
+    assert body["detail"].startswith("Databricks is not configured: ")
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID", "DATABRICKS_PROFILE_NOTEBOOK_PATH",
+                 "DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET"):
+        assert name in body["detail"], name
+    assert len(body["problems"]) == 4  # host; credentials; callback URL and secret; notebook
+    assert ProfileRun.objects.count() == 0
+
+
 def test_start_run_answers_404_for_an_unknown_group(api_client, databricks_settings):
     assert api_client.post("/data-quality/table-groups/999/profile-runs").status_code == 404
 
