@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
@@ -21,7 +22,12 @@ from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGrou
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
-from dataquality.services.table_groups import delete_table_group
+from dataquality.services.table_groups import (
+    ConnectionChangeRefused,
+    check_connection_change,
+    delete_table_group,
+    save_table_group,
+)
 
 # The permission the API's start endpoints require (contract section 3).
 START_PERMISSION = "dataquality.start_profilerun"
@@ -88,16 +94,36 @@ class RecentRunInline(ReadOnlyInline):
         return severity_counts(run)
 
 
+class TableGroupForm(forms.ModelForm):
+    class Meta:
+        model = TableGroup
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "connection" in cleaned:
+            try:
+                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
+            except ConnectionChangeRefused as exc:
+                self.add_error("connection", str(exc))
+        return cleaned
+
+
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
+    form = TableGroupForm
     list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
     list_filter = ["dataset", "connection"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
-    readonly_fields = ["profiling_job_id", "job_settings_fingerprint", "all_runs"]
+    readonly_fields = ["profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs"]
     inlines = [TableInline, RecentRunInline]
     actions = ["start_profile_run"]
     Media = AdminStyles
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, which retires the group's job from its old workspace on a change of connection.
+        save_table_group(table_group=obj)
 
     @admin.display(description="profile runs")
     def all_runs(self, group):

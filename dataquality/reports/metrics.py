@@ -18,7 +18,7 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
     ("distinct_count_approximate",): "`false` when `distinct_count` is exact, `true` when it is an estimate",
     ("min_value", "max_value"): (
         "smallest and largest non-null value as a string (Spark's `CAST(... AS STRING)`); NaN excluded; null for "
-        "binary, nested and other columns"
+        "binary, nested and other columns, and for a column flagged `potential_pii`"
     ),
     ("top_values",): (
         "up to 10 `{value, count}`, most frequent first, ties by value; only for columns with at most 1000 distinct "
@@ -34,7 +34,10 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
     ),
     ("mean",): "average of non-null, non-NaN values (as double)",
     ("stddev",): "sample standard deviation of the same values",
-    ("p25", "p50", "p75"): "`percentile_approx(value, array(0.25, 0.5, 0.75), 10000)`, one call per column",
+    ("p25", "p50", "p75"): (
+        "`percentile_approx(value, array(0.25, 0.5, 0.75), 10000)`, one call per column; null for a column flagged "
+        "`potential_pii` (each is one of its values)"
+    ),
     ("zero_count",): "values equal to 0",
     ("negative_count",): "values below 0",
     ("nan_count",): "float and double only: NaN values (null for other numeric types)",
