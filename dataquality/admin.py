@@ -13,6 +13,7 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColum
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.schedules import SCHEDULE_FIELDS, reschedule_table_group
 from dataquality.services.table_groups import delete_table_group
 
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
@@ -54,13 +55,29 @@ class TableInline(admin.TabularInline):
 
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
+    list_display = [
+        "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
+    ]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
-    list_filter = ["dataset", "connection"]
+    list_filter = ["dataset", "connection", "schedule_enabled"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
-    readonly_fields = ["profiling_job_id", "job_settings_fingerprint"]
+    readonly_fields = [
+        "profiling_job_id", "job_settings_fingerprint", "next_run_at", "schedule_last_skipped_at",
+        "schedule_last_skip_reason",
+    ]
     inlines = [TableInline]
     actions = ["start_profile_run"]
+
+    @admin.display(description="Schedule")
+    def schedule(self, group):
+        if not group.schedule_cron:
+            return "-"
+        return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or set(form.changed_data) & set(SCHEDULE_FIELDS):
+            reschedule_table_group(table_group=obj)
 
     @admin.action(description="Start a profile run")
     def start_profile_run(self, request, queryset):

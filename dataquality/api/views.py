@@ -16,6 +16,7 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, 
 from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
+from dataquality.services.schedules import reschedule_table_group, schedule_of
 from dataquality.services.table_groups import delete_table_group
 
 
@@ -77,6 +78,15 @@ class TableGroupViewSet(viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
+
+    def perform_create(self, serializer):
+        reschedule_table_group(table_group=serializer.save())
+
+    def perform_update(self, serializer):
+        before = schedule_of(serializer.instance)
+        table_group = serializer.save()
+        if schedule_of(table_group) != before:
+            reschedule_table_group(table_group=table_group)
 
     def destroy(self, request, *args, **kwargs):
         """Delete the group and its Databricks job."""
