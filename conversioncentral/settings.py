@@ -121,7 +121,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
-        "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",
+        "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",
     },
 }
 

@@ -192,6 +192,8 @@ class ProfileAnomaly(models.Model):
     class Meta:
         db_table = "dq_profile_anomalies"
         ordering = ["id"]
+        verbose_name = "profile anomaly"
+        verbose_name_plural = "profile anomalies"
 
     def __str__(self) -> str:
         return f"{self.anomaly_type} on {self.table_name}.{self.column_name or ''}"

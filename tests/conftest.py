@@ -38,7 +38,7 @@ def anonymous_client() -> APIClient:
 @pytest.fixture
 def databricks_settings(settings):
     """A configured default workspace (PAT) and callback, as in production."""
-    from dataquality.databricks.factory import _cached_client
+    from dataquality.services.workspaces import _cached_client
     from tests.dataquality.workspace import HOST
 
     settings.DATABRICKS_HOST = HOST

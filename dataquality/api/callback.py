@@ -22,11 +22,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dataquality.api.callback_serializers import CompletionPayloadSerializer
 from dataquality.models import ProfileRun
 from dataquality.services.callback_tokens import token_expired, token_matches
 from dataquality.services.completion import RunCanceled, complete_profile_run
 from dataquality.services.manifest import build_manifest
+from dataquality.services.payloads import CompletionPayloadSerializer
 from dataquality.services.profiling import run_summary
 
 

@@ -167,7 +167,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         """The run's tables with their columns, metrics, top values and top patterns."""
         run = self.get_object()
-        tables = profile_run_results(run)
+        tables = s.ResultTableSerializer(profile_run_results(run), many=True).data
         return Response({"profile_run_id": str(run.pk), "status": run.status, "tables": tables})
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})

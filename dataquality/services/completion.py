@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dataquality.api.callback_serializers import parse_completion_payload
 from dataquality.models import (
     ProfileAnomaly,
     ProfileColumn,
@@ -23,6 +22,7 @@ from dataquality.models import (
     ProfileRunStatus,
 )
 from dataquality.services.manifest import qualified_table_name
+from dataquality.services.payloads import parse_completion_payload
 
 logger = logging.getLogger(__name__)
 

@@ -19,11 +19,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.services import job_settings as jobs
 from dataquality.services.callback_tokens import make_callback_token
 from dataquality.services.run_states import translate_state  # noqa: F401  (part of the service's surface)
+from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

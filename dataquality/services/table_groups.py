@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataquality.databricks import DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksNotFound
 from dataquality.models import TableGroup
+from dataquality.services.workspaces import get_client
 
 
 def delete_table_group(*, table_group: TableGroup, client_factory=get_client) -> None:

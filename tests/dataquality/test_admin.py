@@ -32,7 +32,9 @@ def run(table_group):
     return run
 
 
-@pytest.mark.parametrize("model", ["connection", "dataset", "tablegroup", "table", "profilerun", "profilecolumn"])
+@pytest.mark.parametrize(
+    "model", ["connection", "dataset", "tablegroup", "table", "profilerun", "profileanomaly", "profilecolumn"]
+)
 def test_changelists_render(admin_client, run, model):
     assert admin_client.get(reverse(f"admin:dataquality_{model}_changelist")).status_code == 200
 
@@ -135,7 +137,7 @@ def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client
     assert not any("deleted successfully" in message for message in shown)
 
 
-@pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profilecolumn"])
+@pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profileanomaly", "profilecolumn"])
 def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_group, model, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -151,6 +153,10 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_grou
         Table.objects.create(table_group=group, schema_name="s", table_name=tag)
         run = ProfileRun.objects.create(table_group=group, status="completed")
         ProfileColumn.objects.create(profile_run=run, table_name=tag, column_name="c")
+        ProfileAnomaly.objects.create(
+            profile_run=run, table_name=f"s.{tag}", column_name="c", anomaly_type="constant_column",
+            severity="low", description="one value", detected_at=run.created_at,
+        )
 
     url = reverse(f"admin:dataquality_{model}_changelist")
     add_rows("first")

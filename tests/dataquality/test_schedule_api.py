@@ -111,6 +111,7 @@ def admin_form(table_group, **changes) -> dict:
         "schema_name": table_group.schema_name, "include_mask": "%", "exclude_mask": "",
         "schedule_cron": "", "schedule_timezone": "UTC", "schedule_enabled": "on",
         "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
+        "profile_runs-TOTAL_FORMS": "0", "profile_runs-INITIAL_FORMS": "0",
     }
     return {**form, **changes}
 

@@ -6,13 +6,8 @@ import pytest
 import responses
 from responses import matchers
 
-from dataquality.databricks import (
-    ConnectionSettingsError,
-    DatabricksNotConfigured,
-    get_client,
-    validate_connection_settings,
-    workspace_host,
-)
+from dataquality.databricks import ConnectionSettingsError, DatabricksNotConfigured
+from dataquality.services.workspaces import get_client, validate_connection_settings, workspace_host
 from dataquality.models import Connection
 
 DEFAULT_HOST = "adb-1.azuredatabricks.net"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dataquality', '0002_profile_column_values'),
+        ('dataquality', '0003_profile_anomaly_plural'),
     ]
 
     operations = [

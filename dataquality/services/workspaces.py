@@ -1,4 +1,5 @@
-"""Builds clients from settings or a `Connection`, and enforces which hosts and secrets may be used.
+"""Turns the settings or a `Connection` row into a `DatabricksClient`, and enforces which hosts and secrets
+may be used.
 
 A connection names a host and the *name* of an env var; both are checked here so that no connection
 can make the app send a secret (say `SECRET_KEY`) to a host of its choosing.
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from .client import DatabricksClient
-from .errors import ConnectionSettingsError, DatabricksNotConfigured
-from .hosts import base_url, hostname
+from dataquality.databricks.client import DatabricksClient
+from dataquality.databricks.errors import ConnectionSettingsError, DatabricksNotConfigured
+from dataquality.databricks.hosts import base_url, hostname
 
 if TYPE_CHECKING:
     from dataquality.models import Connection
