@@ -67,6 +67,8 @@ class TableGroup(models.Model):
     sample_percent = models.FloatField(null=True, blank=True)
     sample_min_rows = models.PositiveIntegerField(null=True, blank=True)
     profiling_job_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    # The workspace (`https://host`) that job id belongs to: an id means nothing in another workspace.
+    profiling_job_host = models.CharField(max_length=300, blank=True, default="")
     job_settings_fingerprint = models.CharField(max_length=64, blank=True, default="")
     # Schedule (contract section 10). `next_run_at` is derived: the schedules service sets it, nothing else.
     schedule_cron = models.CharField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
@@ -21,8 +22,12 @@ from dataquality.admin.common import (
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
-from dataquality.services.schedules import SCHEDULE_FIELDS, reschedule_table_group
-from dataquality.services.table_groups import delete_table_group
+from dataquality.services.table_groups import (
+    ConnectionChangeRefused,
+    check_connection_change,
+    delete_table_group,
+    save_table_group,
+)
 
 # The permission the API's start endpoints require (contract section 3).
 START_PERMISSION = "dataquality.start_profilerun"
@@ -89,8 +94,24 @@ class RecentRunInline(ReadOnlyInline):
         return severity_counts(run)
 
 
+class TableGroupForm(forms.ModelForm):
+    class Meta:
+        model = TableGroup
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "connection" in cleaned:
+            try:
+                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
+            except ConnectionChangeRefused as exc:
+                self.add_error("connection", str(exc))
+        return cleaned
+
+
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
+    form = TableGroupForm
     list_display = [
         "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
     ]
@@ -98,8 +119,8 @@ class TableGroupAdmin(admin.ModelAdmin):
     list_filter = ["dataset", "connection", "schedule_enabled"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = [
-        "profiling_job_id", "job_settings_fingerprint", "all_runs", "next_run_at", "schedule_last_skipped_at",
-        "schedule_last_skip_reason",
+        "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
+        "schedule_last_skipped_at", "schedule_last_skip_reason",
     ]
     inlines = [TableInline, RecentRunInline]
     actions = ["start_profile_run"]
@@ -112,9 +133,8 @@ class TableGroupAdmin(admin.ModelAdmin):
         return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or set(form.changed_data) & set(SCHEDULE_FIELDS):
-            reschedule_table_group(table_group=obj)
+        # Through the service, which retires the group's job from its old workspace on a change of connection.
+        save_table_group(table_group=obj)
 
     @admin.display(description="profile runs")
     def all_runs(self, group):

@@ -72,8 +72,8 @@ def build_job_settings(table_group: TableGroup) -> dict:
         ) or settings.DATABRICKS_PROFILE_NOTEBOOK_PATH
         if not notebook_task["notebook_path"]:
             raise DatabricksNotConfigured(
-                "No profiling notebook: set DATABRICKS_PROFILE_NOTEBOOK_PATH, the connection's "
-                "profiling_notebook_path, or DATABRICKS_PROFILE_GIT_URL."
+                "no profiling notebook: set DATABRICKS_PROFILE_NOTEBOOK_PATH, the connection's "
+                "profiling_notebook_path, or DATABRICKS_PROFILE_GIT_URL"
             )
     task_compute, job_clusters = _compute(connection)
     job_settings: dict = {

@@ -93,14 +93,14 @@ def callback_url_for(profile_run: ProfileRun) -> str:
     return f"{base}/data-quality/testgen/profile-runs/{profile_run.pk}/complete"
 
 
-def check_callback_configured() -> None:
+def callback_problems() -> list[str]:
+    """The callback settings that are missing, as one problem (the notebook cannot report back without them)."""
     missing = [
         name
         for name in ("DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET")
         if not getattr(settings, name)
     ]
-    if missing:
-        raise DatabricksNotConfigured(f"Set {' and '.join(missing)} so the notebook can report back.")
+    return [f"set {' and '.join(missing)} so the notebook can report back"] if missing else []
 
 
 def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
@@ -157,10 +157,21 @@ class DataQualityProfilingService:
         return self._launch(client, target, profile_run)
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
-        """The client and target of a group; DatabricksNotConfigured before anything is written."""
-        client = self.client_for(table_group)
-        check_callback_configured()
-        return client, ProfilingTarget.for_table_group(table_group)
+        """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
+        anything is written."""
+        problems: list[str] = []
+        try:
+            client = self.client_for(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        problems += callback_problems()
+        try:
+            target = ProfilingTarget.for_table_group(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        if problems:
+            raise DatabricksNotConfigured(*problems)
+        return client, target
 
     def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
         profile_run = self._create_run(target.table_group, requested_by)
@@ -201,7 +212,7 @@ class DataQualityProfilingService:
     def _ensure_job(self, client: DatabricksClient, target: ProfilingTarget, warnings: list[str]) -> str:
         """The group's job id: created when missing, reset when its settings changed, recreated when deleted."""
         group = target.table_group
-        job_id = group.profiling_job_id
+        job_id = self._job_id_in(client, group)
         if job_id and group.job_settings_fingerprint == target.fingerprint:
             return job_id
         if job_id:
@@ -210,10 +221,22 @@ class DataQualityProfilingService:
             except DatabricksNotFound:
                 warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
                 return self._create_job(client, target)
-            self._store_job(group, job_id, target.fingerprint)
+            self._store_job(group, client, job_id, target.fingerprint)
             warnings.append(f"Databricks job {job_id} was updated with changed settings.")
             return job_id
         return self._create_job(client, target)
+
+    @staticmethod
+    def _job_id_in(client: DatabricksClient, group: TableGroup) -> str | None:
+        """The group's job id when it belongs to the client's workspace; a job id of another workspace names
+        someone else's job there, so it is never sent (the group's own job is then found by name and tags)."""
+        if not group.profiling_job_id or group.profiling_job_host == client.host:
+            return group.profiling_job_id
+        logger.warning(
+            "Table group %s: job %s belongs to workspace %r, not %r; not using it there",
+            group.pk, group.profiling_job_id, group.profiling_job_host or "unknown", client.host,
+        )
+        return None
 
     def _create_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
         # Adopt our own job when a previous attempt created it but crashed before storing its id.
@@ -222,14 +245,15 @@ class DataQualityProfilingService:
             client.reset_job(job_id, target.job_settings)
         else:
             job_id = client.create_job(target.job_settings)
-        self._store_job(target.table_group, job_id, target.fingerprint)
+        self._store_job(target.table_group, client, job_id, target.fingerprint)
         return job_id
 
     @staticmethod
-    def _store_job(group: TableGroup, job_id: str, fingerprint: str) -> None:
-        group.profiling_job_id = str(job_id)
-        group.job_settings_fingerprint = fingerprint
-        TableGroup.objects.filter(pk=group.pk).update(profiling_job_id=str(job_id), job_settings_fingerprint=fingerprint)
+    def _store_job(group: TableGroup, client: DatabricksClient, job_id: str, fingerprint: str) -> None:
+        values = {"profiling_job_id": str(job_id), "profiling_job_host": client.host, "job_settings_fingerprint": fingerprint}
+        for name, value in values.items():
+            setattr(group, name, value)
+        TableGroup.objects.filter(pk=group.pk).update(**values)
 
     # --- the run -------------------------------------------------------------------------------
 

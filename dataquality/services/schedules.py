@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 SCHEDULE_REQUESTER = "schedule"
 SCHEDULE_FIELDS = ("schedule_cron", "schedule_timezone", "schedule_enabled")
+# Written by this module only (and `next_run_at` by a change of the schedule when the group is saved).
+SCHEDULE_STATE_FIELDS = ("next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason")
 
 
 @dataclass
@@ -54,12 +56,6 @@ def next_run_at_for(table_group: TableGroup, *, after: datetime) -> datetime | N
 
 def schedule_of(table_group: TableGroup) -> tuple:
     return tuple(getattr(table_group, name) for name in SCHEDULE_FIELDS)
-
-
-def reschedule_table_group(*, table_group: TableGroup, now: datetime | None = None) -> None:
-    """Recompute `next_run_at` from now; called whenever the schedule fields change."""
-    table_group.next_run_at = next_run_at_for(table_group, after=now or timezone.now())
-    TableGroup.objects.filter(pk=table_group.pk).update(next_run_at=table_group.next_run_at)
 
 
 def due_table_groups(now: datetime) -> QuerySet[TableGroup]:

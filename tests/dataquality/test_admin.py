@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dataquality.models import Connection, ProfileAnomaly, ProfileRun, TableGroup
+from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_start_action_on_table_groups(admin_client, table_group, workspace):
 
 
 def test_deleting_a_table_group_in_the_admin_deletes_its_job(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.accepts("delete")
 
     response = admin_client.post(reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"})
@@ -110,7 +111,7 @@ def test_deleting_a_table_group_in_the_admin_deletes_its_job(admin_client, table
 
 
 def test_bulk_delete_of_table_groups_deletes_their_jobs(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     never_launched = TableGroup.objects.create(dataset=table_group.dataset, name="new", schema_name="crm")
     workspace.accepts("delete")
 
@@ -124,7 +125,7 @@ def test_bulk_delete_of_table_groups_deletes_their_jobs(admin_client, table_grou
 
 
 def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.refuses("delete", 403, "PERMISSION_DENIED", "Not the owner.")
 
     response = admin_client.post(

@@ -137,3 +137,20 @@ def test_the_admin_sets_a_schedule_and_shows_the_next_run(admin_client, table_gr
     assert "15 2 * * * (Europe/Berlin)" in changelist
     change_page = admin_client.get(url).content.decode()
     assert "Next run at" in change_page
+
+
+def test_an_edit_does_not_write_back_a_stale_copy_of_what_the_beat_wrote(table_group):
+    from dataquality.services.table_groups import save_table_group
+
+    stale = TableGroup.objects.get(pk=table_group.pk)  # loaded by an edit before the beat claims a slot
+    claimed_until, skipped_at = timezone.now() + dt.timedelta(hours=1), timezone.now()
+    TableGroup.objects.filter(pk=table_group.pk).update(
+        next_run_at=claimed_until, schedule_last_skipped_at=skipped_at, schedule_last_skip_reason="Run 1 was active."
+    )
+    stale.name = "renamed"
+    save_table_group(table_group=stale)
+
+    saved = TableGroup.objects.get(pk=table_group.pk)
+    assert saved.name == "renamed"
+    assert (saved.next_run_at, saved.schedule_last_skipped_at) == (claimed_until, skipped_at)
+    assert saved.schedule_last_skip_reason == "Run 1 was active."

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from dataquality.models import Connection, Dataset, ProfileRun, TableGroup
-from dataquality.services.schedules import reschedule_table_group, start_scheduled_profile_runs
+from dataquality.services.schedules import next_run_at_for, start_scheduled_profile_runs
 from dataquality.tasks import start_scheduled_profile_runs_task
 from tests.dataquality.workspace import HOST
 
@@ -63,8 +63,8 @@ def test_a_group_is_not_started_before_its_time_nor_when_disabled(workspace, tab
 def test_due_and_not_due_across_a_daylight_saving_change(workspace, table_group, scheduled_on, due_at, utc_same_hour):
     workspace.ready()
     group = schedule(table_group, "0 9 * * *", zone="Europe/Berlin")
-    reschedule_table_group(table_group=group, now=scheduled_on)
-    assert group.next_run_at == due_at
+    assert next_run_at_for(group, after=scheduled_on) == due_at
+    group = schedule(group, "0 9 * * *", zone="Europe/Berlin", next_run_at=due_at)
 
     # Not due a minute before, nor at yesterday's UTC time when the clocks went back.
     for too_early in filter(None, (due_at - dt.timedelta(minutes=1), utc_same_hour)):

@@ -134,6 +134,18 @@ def test_oauth_connection_without_client_id_is_not_configured(monkeypatch):
         get_client(_connection(auth_type="oauth_m2m"))
 
 
+def test_every_problem_of_a_connection_is_named_at_once(monkeypatch):
+    monkeypatch.delenv("DATABRICKS_TEAM_TOKEN", raising=False)
+    connection = _connection(host="https://elsewhere.example.com", secret_ref="SECRET_KEY", auth_type="oauth_m2m")
+
+    with pytest.raises(DatabricksNotConfigured) as caught:
+        get_client(connection)
+
+    assert len(caught.value.problems) == 3  # host not allowed, secret_ref refused, no client_id
+    assert str(caught.value).count("Databricks is not configured") == 1
+    assert "elsewhere.example.com" in str(caught.value) and "client_id" in str(caught.value)
+
+
 def test_validate_connection_settings_for_the_serializer(databricks_settings):
     databricks_settings.DATABRICKS_ALLOWED_HOSTS = [DEFAULT_HOST]
     validate_connection_settings(f"https://{DEFAULT_HOST}/", "DATABRICKS_TEAM_TOKEN")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dataquality', '0003_profile_anomaly_plural'),
+        ('dataquality', '0004_table_group_profiling_job_host'),
     ]
 
     operations = [
