@@ -165,6 +165,9 @@ DATABRICKS_PROFILE_GIT_PROVIDER = env.str("DATABRICKS_PROFILE_GIT_PROVIDER", def
 DATABRICKS_PROFILE_CALLBACK_URL = env.str("DATABRICKS_PROFILE_CALLBACK_URL", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS", default="")
+# Principals that may view the profiling jobs and their runs (whose parameters hold callback tokens):
+# `user:NAME`, `group:NAME` or `service_principal:APPLICATION_ID`; none beyond the owner by default.
+DATABRICKS_PROFILE_JOB_VIEWERS = env.list("DATABRICKS_PROFILE_JOB_VIEWERS", default=[])
 DATABRICKS_PROFILE_WORKSPACE_ROOT = env.str(
     "DATABRICKS_PROFILE_WORKSPACE_ROOT", default="dbfs:/conversioncentral/profiles"
 )
