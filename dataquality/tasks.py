@@ -6,7 +6,10 @@ from celery import shared_task
 from django.conf import settings
 
 from dataquality.databricks import DatabricksRateLimited, DatabricksTransientError
+from dataquality.services.schedules import start_scheduled_profile_runs
 from dataquality.services.sweep import reconcile_profile_runs
+
+SCHEDULE_TIME_LIMIT_SECONDS = 600
 
 
 @shared_task(
@@ -24,3 +27,11 @@ from dataquality.services.sweep import reconcile_profile_runs
 def reconcile_profile_runs_task() -> dict[str, int]:
     """The beat sweep (`CELERY_BEAT_SCHEDULE["reconcile-profile-runs"]`): reconcile the due active runs."""
     return reconcile_profile_runs().counts()
+
+
+# No soft time limit: raised inside one group's launch it would pass for that group's failure. Claimed slots are
+# never started twice, so the hard limit is safe; a tick not started before the next one expires (beat options).
+@shared_task(time_limit=SCHEDULE_TIME_LIMIT_SECONDS)
+def start_scheduled_profile_runs_task() -> str:
+    """Start every table group whose schedule is due (the beat entry "start-scheduled-profile-runs")."""
+    return str(start_scheduled_profile_runs())

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dataquality', '0004_table_group_profiling_job_host'),
+        ('dataquality', '0006_table_group_schedule'),
     ]
 
     operations = [
