@@ -4,16 +4,25 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Local state of the embedded defaults: the SQLite file and the filesystem broker.
 VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var")))
+# Created here so that the first `migrate` of a fresh clone finds the folder of its SQLite file.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default is for a laptop only: production sets SECRET_KEY (`check --deploy` refuses this one).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-key-change-me")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A public development key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: set SECRET_KEY in the environment (or DEBUG=True, on a laptop only)."
+        )
+    SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -34,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,8 +74,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing with "database is locked" under concurrent requests.
+    # Wait for a writer instead of failing with "database is locked" under concurrent requests; and take the
+    # write lock when a transaction begins, since a read lock upgraded later deadlocks against another writer.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     # A file, not memory, so that a Celery worker started by a test sees the test database;
     # one per process, so that test runs side by side never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
@@ -83,7 +95,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# The report pages send anonymous users to the admin's login, which returns them to the page afterwards.
+LOGIN_URL = "/admin/login/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
+# WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs
+# no `collectstatic`; images that ran `collectstatic` (the Dockerfile does) may turn this off.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # --- Security: TLS ends at the proxy, so HTTPS redirects and HSTS are opt-in. ---
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -94,12 +112,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The deploy checks for these are opt-in above; silence them so `check --deploy` reads clean
-# with the documented production settings (plain HTTP behind a TLS-terminating proxy).
-SILENCED_SYSTEM_CHECKS = env.list(
-    "SILENCED_SYSTEM_CHECKS",
-    default=["security.W004", "security.W008", "security.W012", "security.W016"],
-)
+# Health probes (compose, load balancers) call the container over plain HTTP, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+# Nothing is silenced by default: `check --deploy` must pass with the README's production settings.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- REST framework ---
 REST_FRAMEWORK = {
@@ -121,7 +137,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Profile runs of table groups on Databricks, their anomalies and column profiles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI's files come from the app's static files, not a CDN.
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package, served as static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -133,7 +149,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
-        "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",
+        "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",
     },
 }
 
@@ -160,6 +176,9 @@ DATABRICKS_PROFILE_GIT_PROVIDER = env.str("DATABRICKS_PROFILE_GIT_PROVIDER", def
 DATABRICKS_PROFILE_CALLBACK_URL = env.str("DATABRICKS_PROFILE_CALLBACK_URL", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS", default="")
+# Principals that may view the profiling jobs and their runs (whose parameters hold callback tokens):
+# `user:NAME`, `group:NAME` or `service_principal:APPLICATION_ID`; none beyond the owner by default.
+DATABRICKS_PROFILE_JOB_VIEWERS = env.list("DATABRICKS_PROFILE_JOB_VIEWERS", default=[])
 DATABRICKS_PROFILE_WORKSPACE_ROOT = env.str(
     "DATABRICKS_PROFILE_WORKSPACE_ROOT", default="dbfs:/conversioncentral/profiles"
 )
@@ -169,10 +188,40 @@ PROFILE_RUN_POLL_AFTER_MINUTES = env.int("PROFILE_RUN_POLL_AFTER_MINUTES", defau
 PROFILE_RUN_TIMEOUT_MINUTES = env.int("PROFILE_RUN_TIMEOUT_MINUTES", default=180)
 PROFILE_CALLBACK_GRACE_HOURS = env.int("PROFILE_CALLBACK_GRACE_HOURS", default=24)
 PROFILE_FAILURE_ALERT_THRESHOLD = env.int("PROFILE_FAILURE_ALERT_THRESHOLD", default=3)
+PROFILE_ALERT_EMAILS = env.list("PROFILE_ALERT_EMAILS", default=[])
+PROFILE_ALERT_WEBHOOK_URL = env.str("PROFILE_ALERT_WEBHOOK_URL", default="")
+PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS = env.float("PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Where the links in an alert point: this service as its users reach it (the callback URL when unset).
+PROFILE_ALERT_BASE_URL = env.str("PROFILE_ALERT_BASE_URL", default="") or DATABRICKS_PROFILE_CALLBACK_URL
+
+# --- The run monitor (the beat sweep, dataquality.services.sweep) ---
+PROFILE_RUN_SWEEP_INTERVAL_SECONDS = env.int("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", default=60)
+# A run is asked about at most this often; below the sweep interval, so that every sweep finds it due.
+PROFILE_RUN_POLL_INTERVAL_SECONDS = env.int(
+    "PROFILE_RUN_POLL_INTERVAL_SECONDS", default=max(1, PROFILE_RUN_SWEEP_INTERVAL_SECONDS // 2)
+)
+# A run still queued this long after it was written lost its launch (a crash): it is submitted again.
+PROFILE_RUN_QUEUED_GRACE_MINUTES = env.int("PROFILE_RUN_QUEUED_GRACE_MINUTES", default=5)
+PROFILE_RUN_SWEEP_BATCH_SIZE = env.int("PROFILE_RUN_SWEEP_BATCH_SIZE", default=100)
+PROFILE_RUN_SWEEP_THREADS = env.int("PROFILE_RUN_SWEEP_THREADS", default=8)
+# The sweep task's hard time limit; the soft limit is 30 s less, and no new batch is claimed after half of it.
+PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS = env.int("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS", default=300)
+for _name in ("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", "PROFILE_RUN_POLL_INTERVAL_SECONDS", "PROFILE_RUN_SWEEP_BATCH_SIZE",
+              "PROFILE_RUN_SWEEP_THREADS", "PROFILE_FAILURE_ALERT_THRESHOLD"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+del _name
+if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
+    raise ImproperlyConfigured("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS must be at least 60.")
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
 # Django refuses bodies above this before the view sees them; keep it above the callback limit
 # so that the callback view answers 413 itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
+
+# --- Run report ---
+# A run with more columns than this lists its tables and columns on the report page and shows each table's
+# column details on a page of its own, so that the report stays quick to render and to load.
+DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS", default=300)
 
 # --- Celery ---
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -190,6 +239,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# How often beat looks for table groups whose schedule is due (contract section 10).
+PROFILE_SCHEDULE_CHECK_SECONDS = env.int("PROFILE_SCHEDULE_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-profile-runs": {
+        "task": "dataquality.tasks.reconcile_profile_runs_task",
+        "schedule": float(PROFILE_RUN_SWEEP_INTERVAL_SECONDS),
+        # A sweep that waited longer than its period is stale: the next one does its work, so they never pile up.
+        "options": {"expires": PROFILE_RUN_SWEEP_INTERVAL_SECONDS * 0.8},
+    },
+    "start-scheduled-profile-runs": {
+        "task": "dataquality.tasks.start_scheduled_profile_runs_task",
+        "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
+        # A tick still waiting when the next is sent is dropped: the next one covers the same due groups.
+        "options": {"expires": float(PROFILE_SCHEDULE_CHECK_SECONDS)},
+    },
+}
 
 # --- Logging: one stream; the Databricks client redacts secrets itself. ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

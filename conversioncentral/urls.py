@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from dataquality.api.docs import DocsView, SchemaView
+
+from dataquality.api.docs import DocsView, RedocView, SchemaView
 from dataquality.api.health import healthz
 
 urlpatterns = [
@@ -8,6 +9,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/schema", SchemaView.as_view(), name="schema"),
     path("api/docs", DocsView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc", RedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"), name="api-redoc"),
+    path("", include("dataquality.reports.urls")),
     path("data-quality/", include("dataquality.api.urls")),
 ]
 

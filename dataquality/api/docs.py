@@ -1,11 +1,11 @@
-"""The OpenAPI schema (`/api/schema`) and its browsable docs (`/api/docs`).
+"""The OpenAPI schema (`/api/schema`) and its browsable docs (`/api/docs`, `/api/redoc`).
 
 Who may read them is `SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]` (logged-in users unless `API_DOCS_PUBLIC`).
 A refusal answers JSON with a `detail`, like every other endpoint, instead of the schema's YAML or the
 docs page's bare text.
 """
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
 
 
@@ -21,4 +21,8 @@ class SchemaView(_JSONErrors, SpectacularAPIView):
 
 
 class DocsView(_JSONErrors, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(_JSONErrors, SpectacularRedocView):
     pass

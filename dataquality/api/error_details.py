@@ -36,8 +36,9 @@ def for_user(text: str, user) -> str:
     return text if sees_full_reasons(user) else without_hosts(text)
 
 
-def not_configured(reason: str, user) -> str:
+def not_configured(exc, user) -> dict:
+    """The body of a 503 for a `DatabricksNotConfigured`: its problems for staff, their gist for others."""
     if sees_full_reasons(user):
-        return f"Databricks is not configured: {reason}"
-    logger.warning("Databricks is not configured: %s", reason)
-    return NOT_CONFIGURED
+        return {"detail": str(exc), "problems": exc.problems}
+    logger.warning("%s", exc)
+    return {"detail": NOT_CONFIGURED}

@@ -6,8 +6,8 @@ table is refused, so a new endpoint needs a rule here; `tests/dataquality/test_p
 walks the URL conf against the README's matrix.
 
 On top of that, using a workspace needs a grant on its connection (`dataquality.services.grants`):
-`ConnectionGrant` checks the object a view acts on, `GrantedTargetMixin` the connection or group a write
-points at.
+`ConnectionGrant` checks the object a view acts on, `check_grant_of` (called by the serializers) the
+connection or group a write points at.
 """
 
 from __future__ import annotations
@@ -86,27 +86,13 @@ class ConnectionGrant(BasePermission):
         return True
 
 
-class GrantedTargetMixin:
-    """For viewsets whose writes point at a workspace: the connection or group named by `grant_field`
-    must be one the user may use (the default workspace always is)."""
-
-    grant_field: str
-
-    def perform_create(self, serializer):
-        self._check_grant(serializer)
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        self._check_grant(serializer)
-        super().perform_update(serializer)
-
-    def _check_grant(self, serializer) -> None:
-        if self.grant_field not in serializer.validated_data:
-            return
-        try:
-            require_grant(self.request.user, [serializer.validated_data[self.grant_field]])
-        except ConnectionNotGranted as exc:
-            raise PermissionDenied(str(exc)) from None
+def check_grant_of(request, target) -> None:
+    """For serializers of writes that point at a workspace (a group's `connection`, a table's `table_group`):
+    403 unless the user may use it. The default workspace (no connection) always passes."""
+    try:
+        require_grant(request.user, [target])
+    except ConnectionNotGranted as exc:
+        raise PermissionDenied(str(exc)) from None
 
 
 DATA_PERMISSIONS = [ActionPermissions, ConnectionGrant]

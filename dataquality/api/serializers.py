@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from dataquality.api.error_details import for_user
-from dataquality.databricks import validate_secret_ref, validate_workspace_host
+from dataquality.api.permissions import check_grant_of
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+from dataquality.services.workspaces import validate_secret_ref, validate_workspace_host
 
 
 class ConnectionSerializer(serializers.ModelSerializer):
@@ -53,20 +55,33 @@ class TableGroupSerializer(serializers.ModelSerializer):
         model = TableGroup
         fields = [
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
-            "sample_percent", "sample_min_rows", "profiling_job_id", "created_at", "updated_at",
+            "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
+            "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["profiling_job_id", "created_at", "updated_at"]
+        read_only_fields = [
+            "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
+        ]
 
     def validate_sample_percent(self, value):
         if value is not None and not 0 < value <= 100:
             raise serializers.ValidationError("Must be greater than 0 and at most 100.")
         return value
 
+    def validate_connection(self, connection):
+        check_grant_of(self.context["request"], connection)
+        return connection
+
 
 class TableSerializer(serializers.ModelSerializer):
     class Meta:
         model = Table
         fields = ["id", "table_group", "schema_name", "table_name"]
+
+    def validate_table_group(self, table_group):
+        check_grant_of(self.context["request"], table_group)
+        return table_group
 
 
 class RunSummarySerializer(serializers.Serializer):
@@ -106,15 +121,22 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
 
 class ProfileRunDetailSerializer(ProfileRunListSerializer):
     anomaly_counts_by_severity = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
 
     class Meta(ProfileRunListSerializer.Meta):
         fields = ProfileRunListSerializer.Meta.fields + [
             "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
-            "anomaly_counts_by_severity",
+            "anomaly_counts_by_severity", "report_url",
         ]
 
     def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
         return self.context.get("anomaly_counts_by_severity", {})
+
+    def get_report_url(self, run) -> str:
+        """The run report page, absolute when the request is known."""
+        path = reverse("profile-run-report", args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProfileAnomalySerializer(serializers.ModelSerializer):
@@ -133,3 +155,27 @@ class ProfileResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProfileResult
         fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+
+
+class FrequencySerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ResultColumnSerializer(ProfileColumnSerializer):
+    """A column as `selectors.profile_run_results` returns it, with its ranked top values and patterns."""
+
+    top_values = FrequencySerializer(many=True, read_only=True)
+    top_patterns = FrequencySerializer(many=True, read_only=True)
+
+    class Meta(ProfileColumnSerializer.Meta):
+        pass
+
+
+class ResultTableSerializer(ProfileResultSerializer):
+    """A table of the run with its columns (`selectors.profile_run_results`)."""
+
+    columns = ResultColumnSerializer(many=True, read_only=True, source="profile_columns")
+
+    class Meta(ProfileResultSerializer.Meta):
+        fields = [*ProfileResultSerializer.Meta.fields, "columns"]

@@ -12,13 +12,14 @@ from rest_framework.response import Response
 from dataquality.api import serializers as s
 from dataquality.api.error_details import for_user, not_configured
 from dataquality.api.filters import AnomalyFilter, ProfileRunFilter, TableFilter, TableGroupFilter
-from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions, GrantedTargetMixin
+from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
+from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
-from dataquality.services.table_groups import delete_table_group
+from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
 
 
 def _detail(message: str, http_status: int, **extra) -> Response:
@@ -31,7 +32,7 @@ DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 def _databricks_error_response(exc: Exception, request) -> Response:
     if isinstance(exc, DatabricksNotConfigured):
-        return _detail(not_configured(str(exc), request.user), status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(not_configured(exc, request.user), status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return _detail(f"Databricks refused the request: {for_user(str(exc), request.user)}", status.HTTP_502_BAD_GATEWAY)
 
 
@@ -76,12 +77,24 @@ class DatasetViewSet(viewsets.ModelViewSet):
         return Response({"profile_runs": summaries}, status=status.HTTP_202_ACCEPTED)
 
 
-class TableGroupViewSet(GrantedTargetMixin, viewsets.ModelViewSet):
+class TableGroupViewSet(viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
     permission_classes = DATA_PERMISSIONS
-    grant_field = "connection"
+
+    def perform_create(self, serializer):
+        serializer.instance = save_table_group(table_group=TableGroup(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        """Through the service, which retires the group's job from its old workspace on a change of connection."""
+        table_group = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(table_group, name, value)
+        try:
+            save_table_group(table_group=table_group)
+        except ConnectionChangeRefused as exc:
+            raise Conflict(str(exc)) from exc
 
     def destroy(self, request, *args, **kwargs):
         """Delete the group and its Databricks job."""
@@ -110,12 +123,11 @@ class TableGroupViewSet(GrantedTargetMixin, viewsets.ModelViewSet):
         return Response(_summary(result, request), status=status.HTTP_202_ACCEPTED)
 
 
-class TableViewSet(GrantedTargetMixin, viewsets.ModelViewSet):
+class TableViewSet(viewsets.ModelViewSet):
     queryset = Table.objects.all()
     serializer_class = s.TableSerializer
     filterset_class = TableFilter
     permission_classes = DATA_PERMISSIONS
-    grant_field = "table_group"
 
 
 class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -152,7 +164,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         """The run's tables with their columns, metrics, top values and top patterns."""
         run = self.get_object()
-        tables = profile_run_results(run)
+        tables = s.ResultTableSerializer(profile_run_results(run), many=True).data
         return Response({"profile_run_id": str(run.pk), "status": run.status, "tables": tables})
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})

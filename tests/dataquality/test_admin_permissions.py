@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from dataquality.models import Connection, ProfileColumn, ProfileRun, TableGroup
 from tests.conftest import role
+from tests.dataquality.admin_forms import admin_change_form
 from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +80,12 @@ def test_the_group_form_offers_and_accepts_only_granted_connections(staff_operat
     form = staff_operator.get(url).content.decode()
     assert "granted</option>" in form and "prod</option>" not in form
 
-    fields = {
-        "dataset": table_group.dataset_id, "name": table_group.name, "catalog": "main", "schema_name": "sales",
-        "include_mask": "%", "exclude_mask": "", "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
-    }
-    refused = staff_operator.post(url, {**fields, "connection": prod.pk})
+    refused = staff_operator.post(url, {**admin_change_form(staff_operator, table_group, None), "connection": prod.pk})
     table_group.refresh_from_db()
-    assert refused.status_code == 200 and table_group.connection is None  # the form answers with an error
+    assert refused.status_code == 200 and "connection" in refused.context["adminform"].form.errors
+    assert table_group.connection is None
 
-    staff_operator.post(url, {**fields, "connection": granted.pk})
+    staff_operator.post(url, admin_change_form(staff_operator, table_group, granted))
     table_group.refresh_from_db()
     assert table_group.connection == granted
 

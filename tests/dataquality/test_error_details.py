@@ -137,7 +137,7 @@ def test_the_docs_page_loads_nothing_from_a_cdn(api_client):
 @pytest.mark.parametrize("value, expected", [("", 401), ("true", 200)])
 def test_api_docs_public_opens_the_schema_to_anonymous_users(value, expected):
     """The setting is read at start-up, so a fresh process shows it."""
-    env = {**os.environ, "API_DOCS_PUBLIC": value, "DJANGO_SETTINGS_MODULE": "conversioncentral.settings"}
+    env = {**os.environ, "API_DOCS_PUBLIC": value, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     code = "import django; django.setup(); from django.test import Client; print(Client().get('/api/schema').status_code)"
     printed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert printed.split()[-1] == str(expected)

@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLResolver, get_resolver
+from django.conf import settings
+from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from tests.conftest import user_as
@@ -42,6 +44,8 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/healthz", "GET"): PUBLIC,
     ("/api/schema", "GET"): LOGGED_IN,
     ("/api/docs", "GET"): LOGGED_IN,
+    ("/api/redoc", "GET"): LOGGED_IN,
+    ("/", "GET"): VIEWER,  # the landing page: the latest run of each group
     ("/data-quality/connections", "GET"): STAFF,
     ("/data-quality/connections", "POST"): STAFF,
     ("/data-quality/connections/{pk}", "GET"): STAFF,
@@ -73,6 +77,8 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/data-quality/profile-runs/{pk}/anomalies", "GET"): VIEWER,
     ("/data-quality/profile-runs/{pk}/results", "GET"): VIEWER,
     ("/data-quality/profile-runs/{pk}/cancel", "POST"): OPERATOR,
+    ("/data-quality/profile-runs/{profile_run_id}/report", "GET"): VIEWER,
+    ("/data-quality/profile-runs/{profile_run_id}/report/tables/{table_name}", "GET"): VIEWER,
     ("/data-quality/testgen/profile-runs/{profile_run_id}/complete", "POST"): CALLBACK_TOKEN,
     ("/data-quality/testgen/profile-runs/{profile_run_id}/manifest", "GET"): CALLBACK_TOKEN,
 }
@@ -152,7 +158,7 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
         "connections": objects["connection"].pk, "datasets": objects["dataset"].pk, "table-groups": objects["group"].pk,
         "tables": objects["table"].pk, "profile-runs": objects["run"].pk, "testgen": objects["run"].pk,
     }.get(resource)
-    path = route.replace("{pk}", str(pk)).replace("{profile_run_id}", str(pk))
+    path = route.replace("{pk}", str(pk)).replace("{profile_run_id}", str(pk)).replace("{table_name}", "sales.orders")
     bodies = {
         "connections": {"name": "other", "host": HOST, "secret_ref": "DATABRICKS_SECRET_REF_OTHER"},
         "datasets": {"name": "Finance"},
@@ -163,6 +169,11 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
     return path, body
 
 
+def _is_rest(path: str) -> bool:
+    view_class = getattr(resolve(path).func, "cls", None)
+    return view_class is not None and issubclass(view_class, APIView)
+
+
 @pytest.mark.parametrize("role_name", ROLES)
 @pytest.mark.parametrize("route, method", [key for key in MATRIX if key[0] != "/admin/"])
 def test_each_role_gets_what_the_matrix_says(route, method, role_name, objects, workspace, django_user_model):
@@ -170,18 +181,23 @@ def test_each_role_gets_what_the_matrix_says(route, method, role_name, objects, 
     path, body = _path_and_body(route, method, objects)
     client = APIClient()
     user = _user(role_name, django_user_model)
-    if user is not None:  # a real REST token, so the callback views see what a caller would send
+    if user is not None and _is_rest(path):  # a real REST token, so the callback views see what a caller would send
         client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    elif user is not None:  # a page: the browser's session
+        client.force_login(user)
 
     response = getattr(client, method.lower())(path, body, format="json")
 
     allowed = role_name in MATRIX[(route, method)]
-    refused = response.status_code in (401, 403)
+    sent_to_login = response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    refused = response.status_code in (401, 403) or sent_to_login
     assert refused != allowed, f"{role_name} {method} {path}: {response.status_code} {response.content[:200]!r}"
-    if refused:
-        expected = 401 if role_name == "anonymous" or MATRIX[(route, method)] == CALLBACK_TOKEN else 403
-        assert response.status_code == expected
-        assert "detail" in response.json()
+    if not refused:
+        return
+    if role_name == "anonymous" or MATRIX[(route, method)] == CALLBACK_TOKEN:
+        assert response.status_code == 401 or sent_to_login  # pages send a browser to the login
+    else:
+        assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role_name", ROLES)
