@@ -5,11 +5,19 @@ RUN apt-get update \
     && apt-get install --yes --no-install-recommends openjdk-17-jre-headless curl \
     && rm -rf /var/lib/apt/lists/*
 
+# The app runs as an unprivileged user.
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
+# .dockerignore keeps .env files, var/, .git and virtual environments out of the build context.
+# The code stays owned by root, so the app cannot rewrite it; only var/ (static files, local state) is its own.
 COPY . .
+RUN mkdir -p var && chown app:app var
 
+USER app:app
 ENV DJANGO_SETTINGS_MODULE=conversioncentral.settings PYTHONUNBUFFERED=1
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 

@@ -4,16 +4,25 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Local state of the embedded defaults: the SQLite file and the filesystem broker.
 VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var")))
+# Created here so that the first `migrate` of a fresh clone finds the folder of its SQLite file.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default is for a laptop only: production sets SECRET_KEY (`check --deploy` refuses this one).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-key-change-me")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A public development key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: set SECRET_KEY in the environment (or DEBUG=True, on a laptop only)."
+        )
+    SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -28,11 +37,13 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dataquality",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +94,10 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
+# WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs
+# no `collectstatic`; images that ran `collectstatic` (the Dockerfile does) may turn this off.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # --- Security: TLS ends at the proxy, so HTTPS redirects and HSTS are opt-in. ---
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -93,12 +108,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The deploy checks for these are opt-in above; silence them so `check --deploy` reads clean
-# with the documented production settings (plain HTTP behind a TLS-terminating proxy).
-SILENCED_SYSTEM_CHECKS = env.list(
-    "SILENCED_SYSTEM_CHECKS",
-    default=["security.W004", "security.W008", "security.W012", "security.W016"],
-)
+# Health probes (compose, load balancers) call the container over plain HTTP, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+# Nothing is silenced by default: `check --deploy` must pass with the README's production settings.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- REST framework ---
 REST_FRAMEWORK = {
@@ -119,9 +132,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Profile runs of table groups on Databricks, their anomalies and column profiles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package, served as static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
-        "PayloadStatusEnum": "dataquality.api.callback_serializers.PAYLOAD_STATUSES",
+        "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",
     },
 }
 
@@ -148,6 +165,9 @@ DATABRICKS_PROFILE_GIT_PROVIDER = env.str("DATABRICKS_PROFILE_GIT_PROVIDER", def
 DATABRICKS_PROFILE_CALLBACK_URL = env.str("DATABRICKS_PROFILE_CALLBACK_URL", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS", default="")
+# Principals that may view the profiling jobs and their runs (whose parameters hold callback tokens):
+# `user:NAME`, `group:NAME` or `service_principal:APPLICATION_ID`; none beyond the owner by default.
+DATABRICKS_PROFILE_JOB_VIEWERS = env.list("DATABRICKS_PROFILE_JOB_VIEWERS", default=[])
 DATABRICKS_PROFILE_WORKSPACE_ROOT = env.str(
     "DATABRICKS_PROFILE_WORKSPACE_ROOT", default="dbfs:/conversioncentral/profiles"
 )
@@ -178,6 +198,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# How often beat looks for table groups whose schedule is due (contract section 10).
+PROFILE_SCHEDULE_CHECK_SECONDS = env.int("PROFILE_SCHEDULE_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "start-scheduled-profile-runs": {
+        "task": "dataquality.tasks.start_scheduled_profile_runs_task",
+        "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
+        # A tick still waiting when the next is sent is dropped: the next one covers the same due groups.
+        "options": {"expires": float(PROFILE_SCHEDULE_CHECK_SECONDS)},
+    },
+}
 
 # --- Logging: one stream; the Databricks client redacts secrets itself. ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -1,15 +1,15 @@
-"""Reads that shape stored rows for the API."""
+"""Reads of stored rows. They return model instances and plain data; the API decides how to shape them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dataquality.api.serializers import ProfileColumnSerializer, ProfileResultSerializer
-from dataquality.models import ProfileColumnValue, ProfileRun
+from dataquality.models import ProfileColumnValue, ProfileResult, ProfileRun
 
 
-def profile_run_results(profile_run: ProfileRun) -> list[dict]:
-    """The run's tables, each with its columns, and each column with its ranked top values and patterns.
+def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:
+    """The run's tables, in order. Each carries `profile_columns`, its columns in ordinal order, and each
+    column carries `top_values` and `top_patterns`, ranked lists of `{"value", "count"}`.
 
     Three queries whatever the number of tables and columns.
     """
@@ -20,17 +20,13 @@ def profile_run_results(profile_run: ProfileRun) -> list[dict]:
         ranked[(entry.schema_name, entry.table_name, entry.column_name)][entry.kind].append(
             {"value": entry.value, "count": entry.frequency}
         )
-    columns_by_table: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    columns_by_table: dict[tuple[str, str], list] = defaultdict(list)
     for column in profile_run.columns.order_by("schema_name", "table_name", "ordinal_position", "id"):
         values = ranked[(column.schema_name, column.table_name, column.column_name)]
-        columns_by_table[(column.schema_name, column.table_name)].append(
-            {
-                **ProfileColumnSerializer(column).data,
-                "top_values": values[ProfileColumnValue.Kind.VALUE],
-                "top_patterns": values[ProfileColumnValue.Kind.PATTERN],
-            }
-        )
-    return [
-        {**ProfileResultSerializer(result).data, "columns": columns_by_table[(result.schema_name, result.table_name)]}
-        for result in profile_run.results.order_by("schema_name", "table_name")
-    ]
+        column.top_values = values[ProfileColumnValue.Kind.VALUE]
+        column.top_patterns = values[ProfileColumnValue.Kind.PATTERN]
+        columns_by_table[(column.schema_name, column.table_name)].append(column)
+    results = list(profile_run.results.order_by("schema_name", "table_name"))
+    for result in results:
+        result.profile_columns = columns_by_table[(result.schema_name, result.table_name)]
+    return results

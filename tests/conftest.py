@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -38,7 +40,7 @@ def anonymous_client() -> APIClient:
 @pytest.fixture
 def databricks_settings(settings):
     """A configured default workspace (PAT) and callback, as in production."""
-    from dataquality.databricks.factory import _cached_client
+    from dataquality.services.workspaces import _cached_client
     from tests.dataquality.workspace import HOST
 
     settings.DATABRICKS_HOST = HOST
@@ -78,3 +80,18 @@ def table_group(db):
 
     dataset = Dataset.objects.create(name="Sales")
     return TableGroup.objects.create(dataset=dataset, name="orders", catalog="main", schema_name="sales")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for the whole run (engine, warehouse and end-to-end tests), so the suite stays fast.
+
+    Code generation must not fall back: a generated method past the JVM's 64 KB limit fails the test instead of
+    quietly running the stage interpreted (and logging a compile error on every run)."""
+    from notebooks.dq_profiler.local_spark import local_spark_session
+
+    session = local_spark_session("dq-profiler-tests", cores="2", **{"spark.sql.codegen.fallback": "false"})
+    yield session
+    session.stop()
+    # py4j logs from finalizers after pytest has closed its streams; keep that noise out of the output.
+    logging.getLogger("py4j").setLevel(logging.WARNING)

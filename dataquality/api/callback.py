@@ -22,11 +22,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dataquality.api.callback_serializers import CompletionPayloadSerializer
+from dataquality.api.errors import Conflict
 from dataquality.models import ProfileRun
 from dataquality.services.callback_tokens import token_expired, token_matches
 from dataquality.services.completion import RunCanceled, complete_profile_run
 from dataquality.services.manifest import build_manifest
+from dataquality.services.payloads import CompletionPayloadSerializer
 from dataquality.services.profiling import run_summary
 
 
@@ -79,11 +80,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The payload is larger than the callback accepts."
     default_code = "payload_too_large"
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class BoundedJSONParser(JSONParser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from dataquality.databricks import validate_secret_ref, validate_workspace_host
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+from dataquality.services.workspaces import validate_secret_ref, validate_workspace_host
 
 
 class ConnectionSerializer(serializers.ModelSerializer):
@@ -51,9 +51,14 @@ class TableGroupSerializer(serializers.ModelSerializer):
         model = TableGroup
         fields = [
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
-            "sample_percent", "sample_min_rows", "profiling_job_id", "created_at", "updated_at",
+            "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
+            "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["profiling_job_id", "created_at", "updated_at"]
+        read_only_fields = [
+            "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
+        ]
 
     def validate_sample_percent(self, value):
         if value is not None and not 0 < value <= 100:
@@ -125,3 +130,27 @@ class ProfileResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProfileResult
         fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+
+
+class FrequencySerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ResultColumnSerializer(ProfileColumnSerializer):
+    """A column as `selectors.profile_run_results` returns it, with its ranked top values and patterns."""
+
+    top_values = FrequencySerializer(many=True, read_only=True)
+    top_patterns = FrequencySerializer(many=True, read_only=True)
+
+    class Meta(ProfileColumnSerializer.Meta):
+        pass
+
+
+class ResultTableSerializer(ProfileResultSerializer):
+    """A table of the run with its columns (`selectors.profile_run_results`)."""
+
+    columns = ResultColumnSerializer(many=True, read_only=True, source="profile_columns")
+
+    class Meta(ProfileResultSerializer.Meta):
+        fields = [*ProfileResultSerializer.Meta.fields, "columns"]

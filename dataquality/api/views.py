@@ -11,12 +11,13 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from dataquality.api import serializers as s
+from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
 from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
-from dataquality.services.table_groups import delete_table_group
+from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
 
 
 def _detail(message: str, http_status: int, **extra) -> Response:
@@ -29,7 +30,7 @@ DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 def _databricks_error_response(exc: Exception) -> Response:
     if isinstance(exc, DatabricksNotConfigured):
-        return _detail(f"Databricks is not configured: {exc}", status.HTTP_503_SERVICE_UNAVAILABLE)
+        return _detail(str(exc), status.HTTP_503_SERVICE_UNAVAILABLE, problems=exc.problems)
     return _detail(f"Databricks refused the request: {exc}", status.HTTP_502_BAD_GATEWAY)
 
 
@@ -77,6 +78,19 @@ class TableGroupViewSet(viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
+
+    def perform_create(self, serializer):
+        serializer.instance = save_table_group(table_group=TableGroup(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        """Through the service, which retires the group's job from its old workspace on a change of connection."""
+        table_group = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(table_group, name, value)
+        try:
+            save_table_group(table_group=table_group)
+        except ConnectionChangeRefused as exc:
+            raise Conflict(str(exc)) from exc
 
     def destroy(self, request, *args, **kwargs):
         """Delete the group and its Databricks job."""
@@ -157,7 +171,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         """The run's tables with their columns, metrics, top values and top patterns."""
         run = self.get_object()
-        tables = profile_run_results(run)
+        tables = s.ResultTableSerializer(profile_run_results(run), many=True).data
         return Response({"profile_run_id": str(run.pk), "status": run.status, "tables": tables})
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})

@@ -11,7 +11,6 @@ from .errors import (
     DatabricksRateLimited,
     DatabricksTransientError,
 )
-from .factory import get_client, validate_connection_settings, validate_secret_ref, validate_workspace_host, workspace_host
 
 __all__ = [
     "ConnectionSettingsError",
@@ -23,9 +22,4 @@ __all__ = [
     "DatabricksPermanentError",
     "DatabricksRateLimited",
     "DatabricksTransientError",
-    "get_client",
-    "validate_connection_settings",
-    "validate_secret_ref",
-    "validate_workspace_host",
-    "workspace_host",
 ]

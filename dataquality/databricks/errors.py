@@ -11,7 +11,14 @@ _NOT_FOUND_CODES = frozenset({"INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIS
 
 
 class DatabricksNotConfigured(Exception):
-    """No usable workspace host or credentials: a deployment problem, not a Databricks answer."""
+    """No usable workspace host, credentials or job settings: a deployment problem, not a Databricks answer.
+
+    Carries every problem found, so that an operator fixes the deployment in one go, not one setting per try.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = [problem.rstrip(". ") for problem in problems]
+        super().__init__(f"Databricks is not configured: {'; '.join(self.problems)}.")
 
 
 class ConnectionSettingsError(ValueError):

@@ -6,8 +6,9 @@ import logging
 
 from django.utils import timezone
 
-from dataquality.databricks import DatabricksClient, DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksClient, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
+from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

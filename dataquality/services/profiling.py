@@ -19,11 +19,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.services import job_settings as jobs
 from dataquality.services.callback_tokens import make_callback_token
 from dataquality.services.run_states import translate_state  # noqa: F401  (part of the service's surface)
+from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +55,20 @@ class ProfilingTarget:
     job_name: str
     job_settings: dict
     fingerprint: str
+    access_control_list: list[dict]
 
     @classmethod
     def for_table_group(cls, table_group: TableGroup) -> "ProfilingTarget":
         job_settings = jobs.build_job_settings(table_group)
-        return cls(table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings))
+        return cls(
+            table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings), jobs.job_access_control_list()
+        )
+
+    def create_request(self) -> dict:
+        """The body of `jobs/create`: the settings, plus who may view the job beyond its owner."""
+        if not self.access_control_list:
+            return self.job_settings
+        return {**self.job_settings, "access_control_list": self.access_control_list}
 
 
 @dataclass
@@ -92,14 +102,14 @@ def callback_url_for(profile_run: ProfileRun) -> str:
     return f"{base}/data-quality/testgen/profile-runs/{profile_run.pk}/complete"
 
 
-def check_callback_configured() -> None:
+def callback_problems() -> list[str]:
+    """The callback settings that are missing, as one problem (the notebook cannot report back without them)."""
     missing = [
         name
         for name in ("DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET")
         if not getattr(settings, name)
     ]
-    if missing:
-        raise DatabricksNotConfigured(f"Set {' and '.join(missing)} so the notebook can report back.")
+    return [f"set {' and '.join(missing)} so the notebook can report back"] if missing else []
 
 
 def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
@@ -156,10 +166,21 @@ class DataQualityProfilingService:
         return self._launch(client, target, profile_run)
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
-        """The client and target of a group; DatabricksNotConfigured before anything is written."""
-        client = self.client_for(table_group)
-        check_callback_configured()
-        return client, ProfilingTarget.for_table_group(table_group)
+        """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
+        anything is written."""
+        problems: list[str] = []
+        try:
+            client = self.client_for(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        problems += callback_problems()
+        try:
+            target = ProfilingTarget.for_table_group(table_group)
+        except DatabricksNotConfigured as exc:
+            problems += exc.problems
+        if problems:
+            raise DatabricksNotConfigured(*problems)
+        return client, target
 
     def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
         profile_run = self._create_run(target.table_group, requested_by)
@@ -200,7 +221,7 @@ class DataQualityProfilingService:
     def _ensure_job(self, client: DatabricksClient, target: ProfilingTarget, warnings: list[str]) -> str:
         """The group's job id: created when missing, reset when its settings changed, recreated when deleted."""
         group = target.table_group
-        job_id = group.profiling_job_id
+        job_id = self._job_id_in(client, group)
         if job_id and group.job_settings_fingerprint == target.fingerprint:
             return job_id
         if job_id:
@@ -209,10 +230,22 @@ class DataQualityProfilingService:
             except DatabricksNotFound:
                 warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
                 return self._create_job(client, target)
-            self._store_job(group, job_id, target.fingerprint)
+            self._store_job(group, client, job_id, target.fingerprint)
             warnings.append(f"Databricks job {job_id} was updated with changed settings.")
             return job_id
         return self._create_job(client, target)
+
+    @staticmethod
+    def _job_id_in(client: DatabricksClient, group: TableGroup) -> str | None:
+        """The group's job id when it belongs to the client's workspace; a job id of another workspace names
+        someone else's job there, so it is never sent (the group's own job is then found by name and tags)."""
+        if not group.profiling_job_id or group.profiling_job_host == client.host:
+            return group.profiling_job_id
+        logger.warning(
+            "Table group %s: job %s belongs to workspace %r, not %r; not using it there",
+            group.pk, group.profiling_job_id, group.profiling_job_host or "unknown", client.host,
+        )
+        return None
 
     def _create_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
         # Adopt our own job when a previous attempt created it but crashed before storing its id.
@@ -220,15 +253,16 @@ class DataQualityProfilingService:
         if job_id:
             client.reset_job(job_id, target.job_settings)
         else:
-            job_id = client.create_job(target.job_settings)
-        self._store_job(target.table_group, job_id, target.fingerprint)
+            job_id = client.create_job(target.create_request())
+        self._store_job(target.table_group, client, job_id, target.fingerprint)
         return job_id
 
     @staticmethod
-    def _store_job(group: TableGroup, job_id: str, fingerprint: str) -> None:
-        group.profiling_job_id = str(job_id)
-        group.job_settings_fingerprint = fingerprint
-        TableGroup.objects.filter(pk=group.pk).update(profiling_job_id=str(job_id), job_settings_fingerprint=fingerprint)
+    def _store_job(group: TableGroup, client: DatabricksClient, job_id: str, fingerprint: str) -> None:
+        values = {"profiling_job_id": str(job_id), "profiling_job_host": client.host, "job_settings_fingerprint": fingerprint}
+        for name, value in values.items():
+            setattr(group, name, value)
+        TableGroup.objects.filter(pk=group.pk).update(**values)
 
     # --- the run -------------------------------------------------------------------------------
 

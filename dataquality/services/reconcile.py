@@ -13,10 +13,11 @@ import logging
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from dataquality.databricks import DatabricksNotFound, get_client
+from dataquality.databricks import DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.completion import RunCanceled, complete_profile_run
 from dataquality.services.run_states import translate_state
+from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

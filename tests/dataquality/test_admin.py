@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dataquality.models import Connection, ProfileAnomaly, ProfileRun, TableGroup
+from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,9 @@ def run(table_group):
     return run
 
 
-@pytest.mark.parametrize("model", ["connection", "dataset", "tablegroup", "table", "profilerun", "profilecolumn"])
+@pytest.mark.parametrize(
+    "model", ["connection", "dataset", "tablegroup", "table", "profilerun", "profileanomaly", "profilecolumn"]
+)
 def test_changelists_render(admin_client, run, model):
     assert admin_client.get(reverse(f"admin:dataquality_{model}_changelist")).status_code == 200
 
@@ -97,7 +100,7 @@ def test_start_action_on_table_groups(admin_client, table_group, workspace):
 
 
 def test_deleting_a_table_group_in_the_admin_deletes_its_job(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.accepts("delete")
 
     response = admin_client.post(reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"})
@@ -108,7 +111,7 @@ def test_deleting_a_table_group_in_the_admin_deletes_its_job(admin_client, table
 
 
 def test_bulk_delete_of_table_groups_deletes_their_jobs(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     never_launched = TableGroup.objects.create(dataset=table_group.dataset, name="new", schema_name="crm")
     workspace.accepts("delete")
 
@@ -122,7 +125,7 @@ def test_bulk_delete_of_table_groups_deletes_their_jobs(admin_client, table_grou
 
 
 def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client, table_group, workspace):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.refuses("delete", 403, "PERMISSION_DENIED", "Not the owner.")
 
     response = admin_client.post(
@@ -135,7 +138,7 @@ def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client
     assert not any("deleted successfully" in message for message in shown)
 
 
-@pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profilecolumn"])
+@pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profileanomaly", "profilecolumn"])
 def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_group, model, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -151,6 +154,10 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_grou
         Table.objects.create(table_group=group, schema_name="s", table_name=tag)
         run = ProfileRun.objects.create(table_group=group, status="completed")
         ProfileColumn.objects.create(profile_run=run, table_name=tag, column_name="c")
+        ProfileAnomaly.objects.create(
+            profile_run=run, table_name=f"s.{tag}", column_name="c", anomaly_type="constant_column",
+            severity="low", description="one value", detected_at=run.created_at,
+        )
 
     url = reverse(f"admin:dataquality_{model}_changelist")
     add_rows("first")

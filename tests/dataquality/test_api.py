@@ -16,6 +16,7 @@ from dataquality.models import (
     Table,
     TableGroup,
 )
+from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,24 @@ def test_start_run_answers_503_without_a_callback_secret(api_client, databricks_
     databricks_settings.DATABRICKS_PROFILE_CALLBACK_SECRET = ""
     response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 503
+    assert ProfileRun.objects.count() == 0
+
+
+def test_start_run_without_a_workspace_names_every_missing_setting_once(api_client, databricks_settings, table_group):
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_PROFILE_NOTEBOOK_PATH",
+                 "DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET"):
+        setattr(databricks_settings, name, "")
+
+    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["detail"].count("Databricks is not configured") == 1
+    assert body["detail"].startswith("Databricks is not configured: ")
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID", "DATABRICKS_PROFILE_NOTEBOOK_PATH",
+                 "DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET"):
+        assert name in body["detail"], name
+    assert len(body["problems"]) == 4  # host; credentials; callback URL and secret; notebook
     assert ProfileRun.objects.count() == 0
 
 
@@ -344,7 +363,7 @@ def test_cancel_refused_by_databricks_leaves_the_run_running(api_client, workspa
 
 
 def test_deleting_a_table_group_deletes_its_job(api_client, workspace, table_group):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.accepts("delete")
     assert api_client.delete(f"/data-quality/table-groups/{table_group.pk}").status_code == 204
     assert workspace.bodies("delete") == [{"job_id": 101}]

@@ -8,7 +8,7 @@ from dataquality.models import ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.services import job_settings
 from dataquality.services.callback_tokens import make_callback_token, token_matches
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
-from tests.dataquality.workspace import JOBS
+from tests.dataquality.workspace import HOST, JOBS
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def test_job_is_reset_when_its_settings_change(workspace, table_group, settings)
 
 def test_job_deleted_on_databricks_is_recreated(workspace, table_group):
     table_group.profiling_job_id = "55"
+    table_group.profiling_job_host = HOST
     table_group.job_settings_fingerprint = job_settings.fingerprint(job_settings.build_job_settings(table_group))
     table_group.save()
     workspace.no_existing_jobs()
@@ -97,7 +98,7 @@ def test_job_deleted_on_databricks_is_recreated(workspace, table_group):
 
 
 def test_reset_of_a_deleted_job_recreates_it(workspace, table_group):
-    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="55", job_settings_fingerprint="stale")
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="55", profiling_job_host=HOST, job_settings_fingerprint="stale")
     workspace.refuses("reset", 404, "RESOURCE_DOES_NOT_EXIST", "Job 55 does not exist.")
     workspace.ready()
 

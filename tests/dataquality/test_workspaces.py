@@ -6,13 +6,8 @@ import pytest
 import responses
 from responses import matchers
 
-from dataquality.databricks import (
-    ConnectionSettingsError,
-    DatabricksNotConfigured,
-    get_client,
-    validate_connection_settings,
-    workspace_host,
-)
+from dataquality.databricks import ConnectionSettingsError, DatabricksNotConfigured
+from dataquality.services.workspaces import get_client, validate_connection_settings, workspace_host
 from dataquality.models import Connection
 
 DEFAULT_HOST = "adb-1.azuredatabricks.net"
@@ -137,6 +132,18 @@ def test_oauth_connection_without_client_id_is_not_configured(monkeypatch):
     monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
     with pytest.raises(DatabricksNotConfigured, match="client_id"):
         get_client(_connection(auth_type="oauth_m2m"))
+
+
+def test_every_problem_of_a_connection_is_named_at_once(monkeypatch):
+    monkeypatch.delenv("DATABRICKS_TEAM_TOKEN", raising=False)
+    connection = _connection(host="https://elsewhere.example.com", secret_ref="SECRET_KEY", auth_type="oauth_m2m")
+
+    with pytest.raises(DatabricksNotConfigured) as caught:
+        get_client(connection)
+
+    assert len(caught.value.problems) == 3  # host not allowed, secret_ref refused, no client_id
+    assert str(caught.value).count("Databricks is not configured") == 1
+    assert "elsewhere.example.com" in str(caught.value) and "client_id" in str(caught.value)
 
 
 def test_validate_connection_settings_for_the_serializer(databricks_settings):

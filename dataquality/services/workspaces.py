@@ -1,4 +1,5 @@
-"""Builds clients from settings or a `Connection`, and enforces which hosts and secrets may be used.
+"""Turns the settings or a `Connection` row into a `DatabricksClient`, and enforces which hosts and secrets
+may be used.
 
 A connection names a host and the *name* of an env var; both are checked here so that no connection
 can make the app send a secret (say `SECRET_KEY`) to a host of its choosing.
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from .client import DatabricksClient
-from .errors import ConnectionSettingsError, DatabricksNotConfigured
-from .hosts import base_url, hostname
+from dataquality.databricks.client import DatabricksClient
+from dataquality.databricks.errors import ConnectionSettingsError, DatabricksNotConfigured
+from dataquality.databricks.hosts import base_url, hostname
 
 if TYPE_CHECKING:
     from dataquality.models import Connection
@@ -54,8 +55,11 @@ def validate_secret_ref(secret_ref: str) -> None:
 def get_client(connection: Connection | None = None) -> DatabricksClient:
     """The client for a connection, or for the default workspace of the settings when None.
 
-    Raises `DatabricksNotConfigured` when the host or credentials are missing or not allowed.
+    Raises `DatabricksNotConfigured` naming every problem when the host or credentials are missing or not allowed.
     """
+    problems = workspace_problems(connection)
+    if problems:
+        raise DatabricksNotConfigured(*problems)
     credentials = _default_credentials() if connection is None else _connection_credentials(connection)
     return _cached_client(
         workspace_host(connection),
@@ -65,42 +69,63 @@ def get_client(connection: Connection | None = None) -> DatabricksClient:
     )
 
 
+def workspace_problems(connection: Connection | None = None) -> list[str]:
+    """Everything that keeps the app from reaching a connection's workspace, or the default one; empty when fine."""
+    if connection is None:
+        return _default_workspace_problems()
+    return [f"connection {connection.name!r}: {problem}" for problem in _connection_problems(connection)]
+
+
 def workspace_host(connection: Connection | None = None) -> str:
     """The workspace base URL (`https://host`) of a connection or of the settings, for run page links."""
     host = connection.host if connection is not None else settings.DATABRICKS_HOST
     if not host:
-        raise DatabricksNotConfigured("Databricks is not configured: DATABRICKS_HOST is not set.")
+        raise DatabricksNotConfigured("DATABRICKS_HOST is not set")
     try:
         return base_url(host)
     except ValueError as exc:
         raise DatabricksNotConfigured(str(exc)) from None
 
 
+def _default_workspace_problems() -> list[str]:
+    problems = []
+    if not settings.DATABRICKS_HOST:
+        problems.append("DATABRICKS_HOST is not set")
+    else:
+        try:
+            base_url(settings.DATABRICKS_HOST)
+        except ValueError as exc:
+            problems.append(f"DATABRICKS_HOST: {exc}")
+    if not settings.DATABRICKS_TOKEN and not (settings.DATABRICKS_CLIENT_ID and settings.DATABRICKS_CLIENT_SECRET):
+        problems.append("set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET")
+    return problems
+
+
+def _connection_problems(connection: Connection) -> list[str]:
+    problems = []
+    for check, value in ((validate_workspace_host, connection.host), (validate_secret_ref, connection.secret_ref)):
+        try:
+            check(value)
+        except ConnectionSettingsError as exc:
+            problems.append(str(exc))
+    if not problems and not os.environ.get(connection.secret_ref, ""):
+        problems.append(f"environment variable {connection.secret_ref} is not set")
+    if connection.auth_type == "oauth_m2m" and not connection.client_id:
+        problems.append("OAuth M2M needs a client_id")
+    return problems
+
+
 def _default_credentials() -> tuple[str, str, str]:
-    """(auth_type, client_id, secret) from the settings."""
+    """(auth_type, client_id, secret) from the settings, once `workspace_problems` found none."""
     if settings.DATABRICKS_TOKEN:
         return "pat", "", settings.DATABRICKS_TOKEN
-    if settings.DATABRICKS_CLIENT_ID and settings.DATABRICKS_CLIENT_SECRET:
-        return "oauth_m2m", settings.DATABRICKS_CLIENT_ID, settings.DATABRICKS_CLIENT_SECRET
-    raise DatabricksNotConfigured(
-        "Databricks is not configured: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET."
-    )
+    return "oauth_m2m", settings.DATABRICKS_CLIENT_ID, settings.DATABRICKS_CLIENT_SECRET
 
 
 def _connection_credentials(connection: Connection) -> tuple[str, str, str]:
-    """(auth_type, client_id, secret) of a connection, once its host and secret_ref pass the checks."""
-    try:
-        validate_connection_settings(connection.host, connection.secret_ref)
-    except ConnectionSettingsError as exc:
-        raise DatabricksNotConfigured(f"Connection {connection.name!r}: {exc}") from None
-    secret = os.environ.get(connection.secret_ref, "")
-    if not secret:
-        raise DatabricksNotConfigured(
-            f"Connection {connection.name!r}: environment variable {connection.secret_ref} is not set."
-        )
+    """(auth_type, client_id, secret) of a connection, once `workspace_problems` found none."""
+    secret = os.environ[connection.secret_ref]
     if connection.auth_type == "oauth_m2m":
-        if not connection.client_id:
-            raise DatabricksNotConfigured(f"Connection {connection.name!r}: OAuth M2M needs a client_id.")
         return "oauth_m2m", connection.client_id, secret
     return "pat", "", secret
 

@@ -1,0 +1,74 @@
+"""Pieces shared by the admin pages: read-only bases, severity colours and per-severity anomaly counts."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from dataquality.databricks import DatabricksError, DatabricksNotConfigured
+from dataquality.reports.severity import SEVERITIES, severity_css_class
+
+# DatabricksNotConfigured is a deployment problem, not a Databricks answer, so it is listed apart.
+DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
+
+
+class AdminStyles:
+    css = {"all": ["dataquality/admin.css"]}
+
+
+class NoWrites:
+    """Viewable, never added, changed or deleted by hand: only a run's payload writes these rows.
+
+    Without change permission Django renders the view-only page, which has no Save or Delete button.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    Media = AdminStyles
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+def severity_badge(severity: str):
+    return format_html('<span class="dq-sev {}">{}</span>', severity_css_class(severity), severity)
+
+
+def with_severity_counts(queryset: QuerySet) -> QuerySet:
+    """Runs annotated `anomalies_<severity>` for each catalogue severity, in the same query as the runs."""
+    return queryset.annotate(
+        **{
+            f"anomalies_{severity}": Count("anomalies", filter=Q(anomalies__severity=severity))
+            for severity in SEVERITIES
+        }
+    )
+
+
+def severity_counts(run) -> str:
+    """The run's anomaly counts as coloured chips (from `with_severity_counts`), or a dash when it has none."""
+    chips = [
+        (severity_css_class(severity), severity, getattr(run, f"anomalies_{severity}"))
+        for severity in SEVERITIES
+        if getattr(run, f"anomalies_{severity}", 0)
+    ]
+    if not chips:
+        return "—"
+    return format_html_join(" ", '<span class="dq-sev {}" title="{}">{}</span>', chips)
+
+
+def compact_time(value) -> str:
+    return localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -1,0 +1,44 @@
+"""What runs found: anomalies across runs and the profiled columns, both read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from dataquality.admin.common import ReadOnlyAdmin, severity_badge
+from dataquality.models import ProfileAnomaly, ProfileColumn
+from dataquality.reports.display import short_run_id
+
+
+def run_link(profile_run_id):
+    url = reverse("admin:dataquality_profilerun_change", args=[profile_run_id])
+    return format_html('<a href="{}" title="{}">{}</a>', url, profile_run_id, short_run_id(profile_run_id))
+
+
+@admin.register(ProfileAnomaly)
+class ProfileAnomalyAdmin(ReadOnlyAdmin):
+    list_display = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "detected_at"]
+    list_filter = ["severity", "anomaly_type", "profile_run", "table_name"]
+    search_fields = ["description", "table_name", "column_name", "anomaly_type", "profile_run__profile_run_id"]
+    list_select_related = ["profile_run"]
+    ordering = ["-detected_at", "id"]
+
+    @admin.display(description="severity", ordering="severity")
+    def severity_colour(self, anomaly):
+        return severity_badge(anomaly.severity)
+
+    @admin.display(description="run", ordering="profile_run__created_at")
+    def run(self, anomaly):
+        return run_link(anomaly.profile_run_id)
+
+
+@admin.register(ProfileColumn)
+class ProfileColumnAdmin(ReadOnlyAdmin):
+    list_display = ["column_name", "table_name", "data_type", "null_count", "distinct_count", "run"]
+    list_filter = ["profile_run", "table_name", "general_type"]
+    search_fields = ["column_name", "table_name", "profile_run__profile_run_id"]
+
+    @admin.display(description="run", ordering="profile_run__created_at")
+    def run(self, column):
+        return run_link(column.profile_run_id)

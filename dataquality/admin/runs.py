@@ -1,0 +1,117 @@
+"""Profile runs: a list that fits one screen, a read-only page with its tables and anomalies, and the
+reconcile and cancel actions, which go through the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from dataquality.admin.common import (
+    DATABRICKS_FAILURES,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    compact_time,
+    severity_badge,
+    severity_counts,
+    with_severity_counts,
+)
+from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
+from dataquality.reports.display import format_duration, short_run_id
+from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
+from dataquality.services.reconcile import poll_profile_run
+
+# Permissions of the actions, as the API requires them (contract section 3).
+CANCEL_PERMISSION = "dataquality.cancel_profilerun"
+RECONCILE_PERMISSION = "dataquality.change_profilerun"
+
+
+class AnomalyInline(ReadOnlyInline):
+    model = ProfileAnomaly
+    fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "detected_at"]
+    readonly_fields = fields
+
+    @admin.display(description="severity")
+    def severity_colour(self, anomaly):
+        return severity_badge(anomaly.severity)
+
+
+class ResultInline(ReadOnlyInline):
+    model = ProfileResult
+    fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+    readonly_fields = fields
+
+
+@admin.register(ProfileRun)
+class ProfileRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "short_id", "table_group", "dataset", "status_badge", "started", "duration", "anomalies",
+        "databricks_link",
+    ]
+    list_filter = ["status", "table_group"]
+    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id"]
+    list_select_related = ["table_group__dataset"]
+    readonly_fields = [
+        "profile_run_id", "table_group", "status", "requested_by", "created_at", "started_at", "completed_at",
+        "duration", "row_count", "table_count", "column_count", "anomaly_count", "payload_path", "databricks_run_id",
+        "databricks_job_id", "databricks_link", "error_message", "last_polled_at", "sampled", "profile_version",
+    ]
+    fields = readonly_fields
+    inlines = [ResultInline, AnomalyInline]
+    actions = ["reconcile_runs", "cancel_runs"]
+
+    def get_queryset(self, request):
+        return with_severity_counts(super().get_queryset(request))
+
+    @admin.display(description="run", ordering="created_at")
+    def short_id(self, run):
+        return format_html('<span title="{}">{}</span>', run.pk, short_run_id(run.pk))
+
+    @admin.display(description="dataset", ordering="table_group__dataset__name")
+    def dataset(self, run):
+        return run.table_group.dataset
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, run):
+        return format_html('<span class="dq-status dq-status-{}">{}</span>', run.status, run.status)
+
+    @admin.display(description="started", ordering="started_at")
+    def started(self, run):
+        return compact_time(run.started_at)
+
+    @admin.display(description="duration")
+    def duration(self, run):
+        return format_duration(run.duration_ms)
+
+    @admin.display(description="anomalies", ordering="anomaly_count")
+    def anomalies(self, run):
+        return severity_counts(run)
+
+    @admin.display(description="Databricks run")
+    def databricks_link(self, run):
+        if not run.run_page_url:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{} ↗</a>', run.run_page_url, run.databricks_run_id)
+
+    def has_reconcile_permission(self, request) -> bool:
+        return request.user.has_perm(RECONCILE_PERMISSION)
+
+    def has_cancel_permission(self, request) -> bool:
+        return request.user.has_perm(CANCEL_PERMISSION)
+
+    @admin.action(description="Reconcile with Databricks", permissions=["reconcile"])
+    def reconcile_runs(self, request, queryset):
+        for run in queryset.select_related("table_group__connection"):
+            try:
+                outcome = poll_profile_run(profile_run=run)
+                self.message_user(request, f"{run.pk}: {outcome}.", messages.INFO)
+            except DATABRICKS_FAILURES as exc:
+                self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
+
+    @admin.action(description="Cancel on Databricks", permissions=["cancel"])
+    def cancel_runs(self, request, queryset):
+        for run in queryset.select_related("table_group__connection"):
+            try:
+                cancel_profile_run(profile_run=run, requested_by=request.user.get_username())
+                self.message_user(request, f"{run.pk}: canceled.", messages.SUCCESS)
+            except (RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
+                self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)

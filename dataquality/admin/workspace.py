@@ -1,0 +1,218 @@
+"""Connections, datasets, table groups and their tables: what an operator sets up before profiling."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from dataquality.admin.common import (
+    DATABRICKS_FAILURES,
+    AdminStyles,
+    ReadOnlyInline,
+    compact_time,
+    severity_counts,
+    with_severity_counts,
+)
+from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from dataquality.reports.display import format_duration, short_run_id
+from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.table_groups import (
+    ConnectionChangeRefused,
+    check_connection_change,
+    delete_table_group,
+    save_table_group,
+)
+
+# The permission the API's start endpoints require (contract section 3).
+START_PERMISSION = "dataquality.start_profilerun"
+RECENT_RUNS = 10
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "host", "auth_type", "secret_ref"]
+    search_fields = ["name", "host"]
+    fieldsets = [
+        (None, {"fields": ["name", "host", "auth_type", "client_id"]}),
+        ("Secret", {"fields": ["secret_ref"], "description": "The name of the environment variable that holds the token or client secret."}),
+        ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id"]}),
+    ]
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+class TableInline(admin.TabularInline):
+    model = Table
+    extra = 0
+
+
+class RecentRunsFormSet(BaseInlineFormSet):
+    """Only the group's latest runs: the full history is one link away, on the runs list."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_recent_runs"):
+            self._recent_runs = super().get_queryset().order_by("-created_at")[:RECENT_RUNS]
+        return self._recent_runs
+
+
+class RecentRunInline(ReadOnlyInline):
+    model = ProfileRun
+    formset = RecentRunsFormSet
+    verbose_name = "recent profile run"
+    verbose_name_plural = f"recent profile runs (latest {RECENT_RUNS})"
+    fields = ["run", "status", "started", "duration", "anomalies"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return with_severity_counts(super().get_queryset(request))
+
+    @admin.display(description="run")
+    def run(self, run):
+        url = reverse("admin:dataquality_profilerun_change", args=[run.pk])
+        return format_html('<a href="{}" title="{}">{}</a>', url, run.pk, short_run_id(run.pk))
+
+    @admin.display(description="started")
+    def started(self, run):
+        return compact_time(run.started_at)
+
+    @admin.display(description="duration")
+    def duration(self, run):
+        return format_duration(run.duration_ms)
+
+    @admin.display(description="anomalies")
+    def anomalies(self, run):
+        return severity_counts(run)
+
+
+class TableGroupForm(forms.ModelForm):
+    class Meta:
+        model = TableGroup
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "connection" in cleaned:
+            try:
+                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
+            except ConnectionChangeRefused as exc:
+                self.add_error("connection", str(exc))
+        return cleaned
+
+
+@admin.register(TableGroup)
+class TableGroupAdmin(admin.ModelAdmin):
+    form = TableGroupForm
+    list_display = [
+        "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
+    ]
+    list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
+    list_filter = ["dataset", "connection", "schedule_enabled"]
+    search_fields = ["name", "schema_name", "profiling_job_id"]
+    readonly_fields = [
+        "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
+        "schedule_last_skipped_at", "schedule_last_skip_reason",
+    ]
+    inlines = [TableInline, RecentRunInline]
+    actions = ["start_profile_run"]
+    Media = AdminStyles
+
+    @admin.display(description="schedule")
+    def schedule(self, group):
+        if not group.schedule_cron:
+            return "—"
+        return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, which retires the group's job from its old workspace on a change of connection.
+        save_table_group(table_group=obj)
+
+    @admin.display(description="profile runs")
+    def all_runs(self, group):
+        if not group.pk:
+            return "—"
+        url = reverse("admin:dataquality_profilerun_changelist") + f"?table_group__id__exact={group.pk}"
+        return format_html('<a href="{}">All runs of this group</a>', url)
+
+    # Starting a run: the change page's button and the list's action share one path and one permission check.
+
+    def has_start_permission(self, request) -> bool:
+        return request.user.has_perm(START_PERMISSION)
+
+    @admin.action(description="Start a profile run", permissions=["start"])
+    def start_profile_run(self, request, queryset):
+        for group in queryset.select_related("connection"):
+            self._start_run(request, group)
+
+    def get_urls(self):
+        start = self.admin_site.admin_view(self.start_profile_run_view)
+        return [
+            path("<path:object_id>/start-profile-run/", start, name="dataquality_tablegroup_start_profile_run"),
+            *super().get_urls(),
+        ]
+
+    def start_profile_run_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        group = get_object_or_404(TableGroup.objects.select_related("connection"), pk=object_id)
+        if not (self.has_view_permission(request, group) and self.has_start_permission(request)):
+            raise PermissionDenied
+        run = self._start_run(request, group)
+        if run is not None:
+            return HttpResponseRedirect(reverse("admin:dataquality_profilerun_change", args=[run.pk]))
+        return HttpResponseRedirect(reverse("admin:dataquality_tablegroup_change", args=[group.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start_profile_run": self.has_start_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _start_run(self, request, group: TableGroup) -> ProfileRun | None:
+        try:
+            result = DataQualityProfilingService().start_profile_for_table_group(
+                table_group=group, requested_by=request.user.get_username()
+            )
+        except (ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+            self.message_user(request, f"{group}: {exc}", messages.ERROR)
+            return None
+        self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
+        return result.profile_run
+
+    # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
+    # will not delete is kept, so that no job is left behind without its group.
+
+    def delete_model(self, request, obj):
+        if not self._delete_with_job(request, obj):
+            request._table_group_kept = True
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset.select_related("connection"):
+            self._delete_with_job(request, group)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "_table_group_kept", False):
+            return HttpResponseRedirect(reverse("admin:dataquality_tablegroup_change", args=[obj_id]))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def _delete_with_job(self, request, group: TableGroup) -> bool:
+        try:
+            delete_table_group(table_group=group)
+        except DATABRICKS_FAILURES as exc:
+            self.message_user(request, f"{group} was kept: its Databricks job could not be deleted: {exc}", messages.ERROR)
+            return False
+        return True
+
+
+@admin.register(Table)
+class TableAdmin(admin.ModelAdmin):
+    list_display = ["table_name", "schema_name", "table_group"]
+    list_filter = ["table_group"]
+    search_fields = ["table_name", "schema_name"]

@@ -1,0 +1,33 @@
+"""The API docs pages load every asset from the app itself: the machines that run it have no internet."""
+
+import re
+
+import pytest
+
+# Any absolute or protocol-relative URL in an attribute or a script string.
+EXTERNAL_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}""")
+ASSET_URL = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/docs", "/api/redoc"])
+def test_docs_page_names_no_external_url(staff_client, path):
+    response = staff_client.get(path)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert EXTERNAL_URL.findall(html) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/docs", "/api/redoc"])
+def test_docs_page_assets_are_served_by_the_app(staff_client, client, path):
+    html = staff_client.get(path).content.decode()
+    assets = ASSET_URL.findall(html)
+
+    assert assets, "the page loads Swagger UI or Redoc from somewhere"
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        b"".join(response.streaming_content if response.streaming else [response.content])

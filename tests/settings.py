@@ -1,0 +1,11 @@
+"""The project's settings for the test suite, which runs with DEBUG off as production does.
+
+Without DEBUG the app refuses to start keyless, so the suite brings a key of its own. It goes into the
+environment, so the Celery workers and commands that tests start as subprocesses get it too.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "insecure-key-of-the-test-suite-only")
+
+from conversioncentral.settings import *  # noqa: E402,F401,F403

@@ -1,0 +1,41 @@
+"""The import rules between layers: the Databricks client is a leaf, services never reach into the API."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "dataquality"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def _offending(paths, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        bad = sorted(m for m in _imported_modules(path) if any(m == f or m.startswith(f"{f}.") for f in forbidden))
+        if bad:
+            found[str(path.relative_to(APP.parent))] = bad
+    return found
+
+
+def test_the_databricks_client_imports_neither_django_nor_the_app():
+    paths = sorted((APP / "databricks").rglob("*.py"))
+    assert paths
+    assert _offending(paths, ("django", "dataquality.models", "dataquality.services", "dataquality.api")) == {}
+
+
+@pytest.mark.parametrize("layer", ["services", "selectors.py"])
+def test_services_and_selectors_never_import_the_api(layer):
+    target = APP / layer
+    paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    assert paths
+    assert _offending(paths, ("dataquality.api",)) == {}
