@@ -108,6 +108,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# The report pages send anonymous users to the admin's login, which returns them to the page afterwards.
+LOGIN_URL = "/admin/login/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs
@@ -202,6 +204,11 @@ PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 
 # so that the callback view answers 413 itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
 
+# --- Run report ---
+# A run with more columns than this lists its tables and columns on the report page and shows each table's
+# column details on a page of its own, so that the report stays quick to render and to load.
+DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS", default=300)
+
 # --- Celery ---
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 _BROKER_DIR = VAR_DIR / "celery-broker"
@@ -218,6 +225,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# How often beat looks for table groups whose schedule is due (contract section 10).
+PROFILE_SCHEDULE_CHECK_SECONDS = env.int("PROFILE_SCHEDULE_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "start-scheduled-profile-runs": {
+        "task": "dataquality.tasks.start_scheduled_profile_runs_task",
+        "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
+        # A tick still waiting when the next is sent is dropped: the next one covers the same due groups.
+        "options": {"expires": float(PROFILE_SCHEDULE_CHECK_SECONDS)},
+    },
+}
 
 # --- Logging: one stream; the Databricks client redacts secrets itself. ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
@@ -41,9 +42,14 @@ class TableGroupSerializer(serializers.ModelSerializer):
         model = TableGroup
         fields = [
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
-            "sample_percent", "sample_min_rows", "profiling_job_id", "created_at", "updated_at",
+            "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
+            "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["profiling_job_id", "created_at", "updated_at"]
+        read_only_fields = [
+            "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
+        ]
 
     def validate_sample_percent(self, value):
         if value is not None and not 0 < value <= 100:
@@ -88,15 +94,22 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
 
 class ProfileRunDetailSerializer(ProfileRunListSerializer):
     anomaly_counts_by_severity = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
 
     class Meta(ProfileRunListSerializer.Meta):
         fields = ProfileRunListSerializer.Meta.fields + [
             "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
-            "anomaly_counts_by_severity",
+            "anomaly_counts_by_severity", "report_url",
         ]
 
     def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
         return self.context.get("anomaly_counts_by_severity", {})
+
+    def get_report_url(self, run) -> str:
+        """The run report page, absolute when the request is known."""
+        path = reverse("profile-run-report", args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProfileAnomalySerializer(serializers.ModelSerializer):
