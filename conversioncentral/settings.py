@@ -200,9 +200,8 @@ PROFILE_RUN_TIMEOUT_MINUTES = env.int("PROFILE_RUN_TIMEOUT_MINUTES", default=180
 PROFILE_CALLBACK_GRACE_HOURS = env.int("PROFILE_CALLBACK_GRACE_HOURS", default=24)
 PROFILE_FAILURE_ALERT_THRESHOLD = env.int("PROFILE_FAILURE_ALERT_THRESHOLD", default=3)
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
-# Django refuses bodies above this before the view sees them; keep it above the callback limit
-# so that the callback view answers 413 itself.
-DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
+# The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
+# keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
 
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's

@@ -7,7 +7,6 @@ conditional update, so a callback that lands meanwhile wins.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.utils import timezone
@@ -16,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from dataquality.databricks import DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.completion import RunCanceled, complete_profile_run
+from dataquality.services.payloads import parse_json_document
 from dataquality.services.run_states import translate_state
 from dataquality.services.workspaces import get_client
 
@@ -32,14 +32,14 @@ def _finish(profile_run: ProfileRun, status: str, error_message: str) -> bool:
 
 def _apply_payload(client, profile_run: ProfileRun) -> str:
     try:
-        payload = json.loads(client.read_payload(profile_run.payload_path))
+        payload = parse_json_document(client.read_payload(profile_run.payload_path))
         complete_profile_run(profile_run_id=profile_run.pk, payload=payload, source="poll")
     except DatabricksNotFound:
         _finish(profile_run, ProfileRunStatus.FAILED, f"The Databricks run succeeded but wrote no payload at {profile_run.payload_path}.")
         return "failed"
     except RunCanceled:
         return "untouched (canceled meanwhile)"
-    except (ValueError, ValidationError) as exc:  # not JSON, or not a valid payload
+    except (ValueError, ValidationError) as exc:  # not JSON we can store (MalformedPayload), or not a valid payload
         _finish(profile_run, ProfileRunStatus.FAILED, f"The payload at {profile_run.payload_path} is malformed: {exc}")
         return "failed"
     profile_run.refresh_from_db()
