@@ -77,6 +77,7 @@ def test_cancel_action_cancels_on_databricks(admin_client, run, workspace):
     assert workspace.bodies("runs/cancel") == [{"run_id": 9001}]
 
 
+@pytest.mark.django_db(transaction=True)  # the sweep reconciles from its own threads and connections
 def test_reconcile_action_applies_the_databricks_state(admin_client, run, workspace):
     workspace.mock.get(
         "https://adb-1234.5.azuredatabricks.net/api/2.2/jobs/runs/get",
