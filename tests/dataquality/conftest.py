@@ -1,5 +1,6 @@
 import pytest
 
+from tests.dataquality.browser import Browser, start_chromium
 from tests.dataquality.fixtures.callback import SECRET
 
 
@@ -9,3 +10,18 @@ def callback_secret(settings) -> str:
     settings.DATABRICKS_PROFILE_CALLBACK_SECRET = SECRET
     settings.DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = ""
     return SECRET
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """One headless Chromium per test module, with a fresh profile."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(chromium, live_server, tmp_path) -> Browser:
+    """The module's Chromium against the live server; screenshots go to the test's temp dir."""
+    chromium.delete_all_cookies()
+    return Browser(chromium, live_server.url, tmp_path)
