@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -178,6 +180,20 @@ PROFILE_RUN_TIMEOUT_MINUTES = env.int("PROFILE_RUN_TIMEOUT_MINUTES", default=180
 PROFILE_CALLBACK_GRACE_HOURS = env.int("PROFILE_CALLBACK_GRACE_HOURS", default=24)
 PROFILE_FAILURE_ALERT_THRESHOLD = env.int("PROFILE_FAILURE_ALERT_THRESHOLD", default=3)
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
+
+# --- Drift against the group's previous completed run (docs/anomalies.md); a group's drift_thresholds override ---
+_DRIFT_DEFAULTS = {threshold.setting: threshold.default for threshold in DRIFT_THRESHOLDS}
+DRIFT_NULL_SHARE_INCREASE = env.float("DRIFT_NULL_SHARE_INCREASE", default=_DRIFT_DEFAULTS["DRIFT_NULL_SHARE_INCREASE"])
+DRIFT_DISTINCT_COUNT_FACTOR = env.float(
+    "DRIFT_DISTINCT_COUNT_FACTOR", default=_DRIFT_DEFAULTS["DRIFT_DISTINCT_COUNT_FACTOR"]
+)
+DRIFT_MEAN_SHIFT_STDDEVS = env.float("DRIFT_MEAN_SHIFT_STDDEVS", default=_DRIFT_DEFAULTS["DRIFT_MEAN_SHIFT_STDDEVS"])
+DRIFT_ROW_COUNT_DROP = env.float("DRIFT_ROW_COUNT_DROP", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_DROP"])
+DRIFT_ROW_COUNT_GROWTH = env.float("DRIFT_ROW_COUNT_GROWTH", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_GROWTH"])
+try:
+    validate_drift_thresholds({threshold.key: globals()[threshold.setting] for threshold in DRIFT_THRESHOLDS})
+except ValidationError as exc:
+    raise ImproperlyConfigured(f"DRIFT_* settings: {' '.join(exc.messages)}") from None
 # Django refuses bodies above this before the view sees them; keep it above the callback limit
 # so that the callback view answers 413 itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
