@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F
 
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, DRIFT_TYPES_BY_ID
 from dataquality.models import (
@@ -22,8 +21,8 @@ from dataquality.models import (
     ProfileColumnValue,
     ProfileResult,
     ProfileRun,
-    ProfileRunStatus,
 )
+from dataquality.selectors import previous_completed_run
 from dataquality.services.manifest import qualified_table_name
 
 LISTED_VALUES = 5  # values named in a new or vanished value description; the rest are counted
@@ -101,19 +100,6 @@ def drift_anomalies(
 
 def _identity(anomaly: ProfileAnomaly) -> tuple:
     return anomaly.table_name, anomaly.column_name, anomaly.anomaly_type
-
-
-def previous_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
-    """The group's latest completed run created before this one."""
-    return (
-        ProfileRun.objects.filter(
-            table_group_id=profile_run.table_group_id,
-            status=ProfileRunStatus.COMPLETED,
-            created_at__lt=profile_run.created_at,
-        )
-        .order_by("-created_at", F("completed_at").desc(nulls_last=True))
-        .first()
-    )
 
 
 def drift_thresholds(table_group) -> dict[str, float]:

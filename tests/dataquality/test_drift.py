@@ -263,3 +263,18 @@ def test_bad_drift_thresholds_are_a_400_naming_the_field(permitted_client, table
     assert TableGroup.objects.get(pk=table_group.pk).drift_thresholds == {}
     accepted = editor.patch(url, {"drift_thresholds": {"row_count_drop": 0.3}}, format="json")
     assert accepted.status_code == 200 and accepted.json()["drift_thresholds"] == {"row_count_drop": 0.3}
+
+
+def test_drift_shows_on_the_run_report_with_its_catalogue_name(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    group = make_table_group()
+    complete(group, BASELINE)
+    second = complete(group, PLANTED["null_share_increase"][1]())
+    viewer = django_user_model.objects.create_user(username="report-reader")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_profilerun", content_type__app_label="dataquality"))
+    client.force_login(viewer)
+
+    page = client.get(f"/data-quality/profile-runs/{second.pk}/report").content.decode()
+
+    assert "Null share increase" in page and "Null share up from 2.0% to 20.0%" in page
