@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dataquality', '0006_table_group_schedule'),
+        ('dataquality', '0007_profile_run_monitor'),
     ]
 
     operations = [
