@@ -1,5 +1,6 @@
 import pytest
 
+from tests.dataquality.browser import Browser, start_chromium
 from tests.dataquality.fixtures.callback import SECRET
 
 
@@ -25,3 +26,18 @@ def permitted_client(django_user_model):
         return _token_client(user)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """One headless Chromium per test module, with a fresh profile."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(chromium, live_server, tmp_path) -> Browser:
+    """The module's Chromium against the live server; screenshots go to the test's temp dir."""
+    chromium.delete_all_cookies()
+    return Browser(chromium, live_server.url, tmp_path)
