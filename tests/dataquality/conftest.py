@@ -12,6 +12,22 @@ def callback_secret(settings) -> str:
     return SECRET
 
 
+@pytest.fixture
+def permitted_client(django_user_model):
+    """`permitted_client("change_tablegroup", ...)`: a token client of a user holding just those permissions,
+    whatever roles the deployment ships."""
+    from django.contrib.auth.models import Permission
+
+    from tests.conftest import _token_client
+
+    def make(*codenames: str):
+        user = django_user_model.objects.create_user(username=f"holder-{len(codenames)}-{'-'.join(codenames)}"[:150])
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="dataquality", codename__in=codenames))
+        return _token_client(user)
+
+    return make
+
+
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
     """One headless Chromium per test module, with a fresh profile."""
