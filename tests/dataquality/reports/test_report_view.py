@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dataquality.models import ProfileColumn, ProfileColumnValue, ProfileRun
+from dataquality.models import ProfileColumn, ProfileColumnValue
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, wide_payload
 from tests.dataquality.reports.conftest import completed_run
 
@@ -243,12 +243,6 @@ def test_the_admin_run_page_links_to_the_report(admin_client, engine_run):
     assert f'href="{report_url(engine_run)}"' in page
     listing = admin_client.get(reverse("admin:dataquality_profilerun_changelist")).content.decode()
     assert f'href="{report_url(engine_run)}"' in listing
-
-
-def test_runs_are_ordered_in_time_by_the_fixture(group):
-    earlier = completed_run(group, load_payload("engine_payload"), minutes_ago=60)
-    later = completed_run(group, load_payload("engine_payload"))
-    assert ProfileRun.objects.order_by("created_at").first() == earlier != later
 
 
 @pytest.mark.parametrize("path", ["/static/dataquality/report.css", "/static/dataquality/report.js", "/static/dataquality/admin.css"])
