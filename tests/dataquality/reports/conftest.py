@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from dataquality.models import ProfileRun, ProfileRunStatus
+from dataquality.models import ProfileRun
 from dataquality.services.completion import complete_profile_run
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, make_table_group
 
@@ -48,5 +48,3 @@ def viewer_page(client, viewer):
     client.force_login(viewer)
     return client
 
-
-__all__ = ["completed_run", "ProfileRunStatus"]
