@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('dataquality', '0007_profile_run_monitor'),
+        ('dataquality', '0008_table_group_drift_thresholds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("dataquality", "0008_connection_grants_and_run_permissions"),
+        ("dataquality", "0009_connection_grants_and_run_permissions"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]
