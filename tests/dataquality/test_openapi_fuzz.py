@@ -4,7 +4,8 @@ Every operation gets schema examples, boundary values (coverage phase: ids of 0 
 unknown fields) and random positive and negative data, sent with a REST token of each shipped role and of
 a user without permissions in turn, against a fake Databricks that accepts everything. No answer may be a
 server error: a 5xx is a bug, except the contract's 502/503 naming Databricks (a refusal, or a connection
-whose secret is not set). Bounded by the number of examples: about a minute on a busy two-core machine.
+whose secret is not set). The notebook's two endpoints are fuzzed apart, with a valid token of one run, so
+that their bodies reach the payload parsing. Bounded by the number of examples: about 40 s of CPU.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from conversioncentral.wsgi import application
 from dataquality.models import ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.services.callback_tokens import make_callback_token
 from tests.conftest import user_as
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,19 @@ def no_server_error(ctx, response, case):
 def test_no_input_makes_a_server_error(case, tokens, wsgi_app, databricks, stored):
     token = tokens[next(ROLE_TURNS)]
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[no_server_error])
+
+
+@pytest.fixture
+def notebook_run(table_group):
+    """A running run whose callback token the notebook holds."""
+    return ProfileRun.objects.create(table_group=table_group, status="running", databricks_run_id="9002")
+
+
+@schema.include(path_regex="/testgen/").parametrize()
+@settings(deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+def test_no_callback_body_makes_a_server_error(case, notebook_run, wsgi_app, databricks):
+    """The notebook's endpoints with a valid run token, so the bodies reach the payload parsing."""
+    case.path_parameters["profile_run_id"] = str(notebook_run.pk)
+    token = make_callback_token(notebook_run.pk)
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[no_server_error])
+    ProfileRun.objects.filter(pk=notebook_run.pk).update(status="running")  # a completion ends it: reopen
