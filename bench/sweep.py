@@ -11,21 +11,18 @@ of the same runs each time, and checks that both did the same work.
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(REPO_ROOT))
+
+from tests.dataquality.stub_databricks import StubDatabricks  # noqa: E402  (the tests' fake workspace)
 
 TARGET_SECONDS = 15.0
 # The mix of one sweep: what Databricks says about the runs, by share of the total.
@@ -40,79 +37,6 @@ PAYLOAD = {
                 "columns": [{"column_name": "id", "data_type": "bigint", "row_count": 1200, "null_count": 0},
                             {"column_name": "email", "data_type": "string", "row_count": 1200, "null_count": 3}]}],
 }
-
-
-class FakeDatabricks:
-    """runs/get, DBFS read and run-now on 127.0.0.1, each answered after `latency` seconds, many at once."""
-
-    def __init__(self, latency: float, failed_run_ids: set[str]):
-        self.calls = 0
-        lock = threading.Lock()
-        document = json.dumps(PAYLOAD).encode()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as Databricks does
-            # Headers and body go out as two writes: without this, Nagle's algorithm holds the body back until
-            # the client's delayed ACK (40 ms on Linux), and every call would take 90 ms instead of 50.
-            disable_nagle_algorithm = True
-
-            def do_GET(self):
-                url = urlsplit(self.path)
-                query = {key: values[0] for key, values in parse_qs(url.query).items()}
-                self._wait()
-                if url.path == "/api/2.2/jobs/runs/get":
-                    run_id = query["run_id"]
-                    if run_id in failed_run_ids:
-                        state = {"life_cycle_state": "TERMINATED", "result_state": "FAILED", "state_message": "OOM"}
-                    elif run_id.startswith("1"):
-                        state = {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"}
-                    else:
-                        state = {"life_cycle_state": "RUNNING"}
-                    self._json({"run_id": int(run_id), "state": state})
-                elif url.path == "/api/2.0/dbfs/read":
-                    chunk = document[int(query["offset"]):]
-                    self._json({"bytes_read": len(chunk), "data": base64.b64encode(chunk).decode()})
-                else:
-                    self._json({"error_code": "ENDPOINT_NOT_FOUND", "message": url.path}, status=404)
-
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self._wait()
-                if self.path == "/api/2.2/jobs/run-now":
-                    with lock:
-                        run_id = 900_000 + fake.calls
-                    self._json({"run_id": run_id, "number_in_job": 1})
-                else:
-                    self._json({"error_code": "ENDPOINT_NOT_FOUND", "message": self.path}, status=404)
-
-            def _wait(self):
-                with lock:
-                    fake.calls += 1
-                time.sleep(latency)
-
-            def _json(self, body: dict, status: int = 200):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> FakeDatabricks:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @dataclass(frozen=True)
@@ -130,6 +54,16 @@ class Mix:
     @property
     def databricks_calls(self) -> int:
         return 2 * self.succeeded + self.failed + self.queued + self.still_running
+
+    def run_state(self, run_id: str) -> dict:
+        """What runs/get says: run ids are `1nnnnn` for the runs that succeeded, `2nnnnn` for the others,
+        where n is the run's place in the mix (queued first, then succeeded, failed, still running)."""
+        place = int(run_id[1:])
+        if run_id.startswith("1"):
+            return {"state": {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS"}}
+        if place < self.queued + self.succeeded + self.failed:
+            return {"state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED", "state_message": "OOM"}}
+        return {"state": {"life_cycle_state": "RUNNING"}}
 
     def expected_counts(self) -> dict[str, int]:
         return {
@@ -196,17 +130,18 @@ def _fresh_runs(mix: Mix, fake_url: str) -> None:
     ProfileRun.objects.update(created_at=an_hour_ago)
 
 
-def _timed_sweep(mix: Mix, fake: FakeDatabricks, threads: int) -> tuple[float, int]:
+def _timed_sweep(mix: Mix, fake: StubDatabricks, threads: int) -> tuple[float, int]:
     from dataquality.services.sweep import reconcile_profile_runs
 
     _fresh_runs(mix, fake.url)
-    calls_before = fake.calls
+    fake.runs.clear()  # a fresh workspace too: the relaunches' tokens are new to it
+    calls_before = len(fake.requests)
     started = time.perf_counter()
     summary = reconcile_profile_runs(threads=threads)
     seconds = time.perf_counter() - started
     if summary.counts() != mix.expected_counts():
         raise SystemExit(f"The sweep with {threads} thread(s) did other work than expected: {summary.counts()}")
-    return seconds, fake.calls - calls_before
+    return seconds, len(fake.requests) - calls_before
 
 
 def main() -> None:
@@ -218,8 +153,8 @@ def main() -> None:
     args = parser.parse_args()
 
     mix = Mix.of(args.runs)
-    failed_ids = {f"2{n:05d}" for n in range(mix.queued + mix.succeeded, mix.queued + mix.succeeded + mix.failed)}
-    with tempfile.TemporaryDirectory() as var_dir, FakeDatabricks(args.latency_ms / 1000, failed_ids) as fake:
+    fake = StubDatabricks(payload=PAYLOAD, run_states=mix.run_state, latency=args.latency_ms / 1000)
+    with tempfile.TemporaryDirectory() as var_dir, fake:
         _configure_django(fake.url, args.database_url, var_dir)
         from django.conf import settings
         from django.db import connection
