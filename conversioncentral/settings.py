@@ -4,10 +4,27 @@ import os
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
+
+
+class _RecordingEnv(environ.Env):
+    """Records the name of every variable these settings read: a connection's `secret_ref` may never name one
+    (dataquality/services/workspaces.py), so no connection can send the app's own secrets anywhere."""
+
+    def __init__(self, **scheme):
+        super().__init__(**scheme)
+        self.names_read: set[str] = set()
+
+    def get_value(self, var, *args, **kwargs):
+        self.names_read.add(var)
+        return super().get_value(var, *args, **kwargs)
+
+
+env = _RecordingEnv()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Local state of the embedded defaults: the SQLite file and the filesystem broker.
 VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -152,7 +169,12 @@ DATABRICKS_TOKEN = env.str("DATABRICKS_TOKEN", default="")
 DATABRICKS_CLIENT_ID = env.str("DATABRICKS_CLIENT_ID", default="")
 DATABRICKS_CLIENT_SECRET = env.str("DATABRICKS_CLIENT_SECRET", default="")
 DATABRICKS_ALLOWED_HOSTS = env.list("DATABRICKS_ALLOWED_HOSTS", default=[])
-DATABRICKS_SECRET_REF_PREFIX = env.str("DATABRICKS_SECRET_REF_PREFIX", default="DATABRICKS_")
+# A connection's secret_ref must start with this prefix: its secrets are variables of their own.
+DATABRICKS_SECRET_REF_PREFIX = env.str("DATABRICKS_SECRET_REF_PREFIX", default="DATABRICKS_SECRET_REF_")
+if not DATABRICKS_SECRET_REF_PREFIX:
+    raise ImproperlyConfigured("DATABRICKS_SECRET_REF_PREFIX must not be empty: it would let a connection name any variable.")
+# Plain http to a workspace only for a loopback host (the local stand-in), and only when this says so.
+DATABRICKS_ALLOW_INSECURE_LOOPBACK = env.bool("DATABRICKS_ALLOW_INSECURE_LOOPBACK", default=False)
 DATABRICKS_HTTP_TIMEOUT_SECONDS = env.float("DATABRICKS_HTTP_TIMEOUT_SECONDS", default=30.0)
 DATABRICKS_RETRY_MAX_SECONDS = env.float("DATABRICKS_RETRY_MAX_SECONDS", default=60.0)
 
@@ -207,9 +229,22 @@ del _name
 if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
     raise ImproperlyConfigured("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS must be at least 60.")
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
-# Django refuses bodies above this before the view sees them; keep it above the callback limit
-# so that the callback view answers 413 itself.
-DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
+# The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
+# keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+
+# --- Drift against the group's previous completed run (docs/anomalies.md); a group's drift_thresholds override ---
+_DRIFT_DEFAULTS = {threshold.setting: threshold.default for threshold in DRIFT_THRESHOLDS}
+DRIFT_NULL_SHARE_INCREASE = env.float("DRIFT_NULL_SHARE_INCREASE", default=_DRIFT_DEFAULTS["DRIFT_NULL_SHARE_INCREASE"])
+DRIFT_DISTINCT_COUNT_FACTOR = env.float(
+    "DRIFT_DISTINCT_COUNT_FACTOR", default=_DRIFT_DEFAULTS["DRIFT_DISTINCT_COUNT_FACTOR"]
+)
+DRIFT_MEAN_SHIFT_STDDEVS = env.float("DRIFT_MEAN_SHIFT_STDDEVS", default=_DRIFT_DEFAULTS["DRIFT_MEAN_SHIFT_STDDEVS"])
+DRIFT_ROW_COUNT_DROP = env.float("DRIFT_ROW_COUNT_DROP", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_DROP"])
+DRIFT_ROW_COUNT_GROWTH = env.float("DRIFT_ROW_COUNT_GROWTH", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_GROWTH"])
+try:
+    validate_drift_thresholds({threshold.key: globals()[threshold.setting] for threshold in DRIFT_THRESHOLDS})
+except ValidationError as exc:
+    raise ImproperlyConfigured(f"DRIFT_* settings: {' '.join(exc.messages)}") from None
 
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's
@@ -262,3 +297,6 @@ LOGGING = {
 }
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dataquality@localhost")
+
+# Last, so that every variable read above is in it.
+ENV_SETTINGS_READ = frozenset(env.names_read)

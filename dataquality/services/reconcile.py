@@ -17,7 +17,6 @@ says what would have happened.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from dataquality.databricks import DatabricksClient, DatabricksNotFound, Databri
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.completion import RunCanceled, RunNoLongerActive, complete_profile_run
-from dataquality.services.payloads import parse_completion_payload
+from dataquality.services.payloads import parse_completion_payload, parse_json_document
 from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
 from dataquality.services.run_states import translate_state
 from dataquality.services.workspaces import get_client
@@ -152,7 +151,7 @@ def _apply_payload(client: DatabricksClient, profile_run: ProfileRun, dry_run: b
     path = profile_run.payload_path
     try:
         document = client.read_payload(path)
-        payload = json.loads(document)
+        payload = parse_json_document(document)  # NaN, 1e999 or deep nesting: MalformedPayload, a ValueError
         if dry_run:
             data = parse_completion_payload(payload, profile_run_id=profile_run.pk)
             return Reconciled(Outcome(data["status"]), f"would apply the payload at {path}")
@@ -165,7 +164,7 @@ def _apply_payload(client: DatabricksClient, profile_run: ProfileRun, dry_run: b
         return _finish(profile_run, ProfileRunStatus.FAILED, f"The Databricks run succeeded but its payload path is unreadable: {exc}", dry_run)
     except RunCanceled:
         return Reconciled(Outcome.UNTOUCHED, "canceled meanwhile")
-    except (ValueError, ValidationError) as exc:  # not JSON, or not a valid payload
+    except (ValueError, ValidationError) as exc:  # not JSON the app can store, or not a valid payload
         detail = exc.detail if isinstance(exc, ValidationError) else exc
         return _finish(profile_run, ProfileRunStatus.FAILED, f"The payload at {path} is malformed: {detail}", dry_run)
     except RunNoLongerActive as exc:  # the callback got there first

@@ -55,14 +55,14 @@ def test_runs_filter_by_status_and_search_by_databricks_id(admin_client, run):
 
 
 def test_connection_page_never_shows_the_secret(admin_client, monkeypatch):
-    monkeypatch.setenv("DATABRICKS_PROD_TOKEN", SECRET_VALUE)
-    connection = Connection.objects.create(name="prod", host="adb-1.azuredatabricks.net", secret_ref="DATABRICKS_PROD_TOKEN")
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_PROD", SECRET_VALUE)
+    connection = Connection.objects.create(name="prod", host="adb-1.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_PROD")
     for url in (
         reverse("admin:dataquality_connection_changelist"),
         reverse("admin:dataquality_connection_change", args=[connection.pk]),
     ):
         page = admin_client.get(url).content.decode()
-        assert "DATABRICKS_PROD_TOKEN" in page
+        assert "DATABRICKS_SECRET_REF_PROD" in page
         assert SECRET_VALUE not in page
 
 
@@ -149,7 +149,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_grou
     def add_rows(tag: str) -> None:
         dataset = Dataset.objects.create(name=f"dataset {tag}")
         connection_row = Connection.objects.create(
-            name=f"ws {tag}", host="https://adb-1.azuredatabricks.net", secret_ref="DATABRICKS_X"
+            name=f"ws {tag}", host="https://adb-1.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_X"
         )
         group = TableGroup.objects.create(dataset=dataset, connection=connection_row, name=tag, schema_name="s")
         Table.objects.create(table_group=group, schema_name="s", table_name=tag)

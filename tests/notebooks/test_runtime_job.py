@@ -104,7 +104,6 @@ def test_profiles_what_the_manifest_says_and_delivers_one_document_twice(dbutils
     assert [s.load(TableNameSpark()) for s in sources] == ["`main`.`ref`.`country`", "`main`.`sales`.`orders`"]
     assert options.thresholds == {"null_ratio": 0.2}
     assert (options.sample_percent, options.sample_min_rows) == (25.0, 1000)
-    assert options.previous_row_counts == {"ref.country": 250}
 
     assert callback.body == payload_text(dbutils).encode("utf-8")
     assert json.loads(callback.body) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
@@ -151,7 +150,7 @@ def test_unreachable_api_falls_back_to_widgets_and_still_writes_the_payload(dbut
     (sources, options), = engine.calls
     assert listed == [("hive_metastore", "sales")]
     assert [s.load(TableNameSpark()) for s in sources] == ["`hive_metastore`.`sales`.`orders`"]
-    assert options.thresholds is None and options.previous_row_counts is None
+    assert options.thresholds is None
     assert summary["manifest_source"] == "widgets"
     assert summary["callback_delivered"] is False and summary["payload_written"] is True
     assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
@@ -230,3 +229,16 @@ def test_local_mode_catalog_override_with_the_real_engine_and_mask_discovery(spa
     tables = [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]]
     assert tables == [("rt_job", "orders", 3)]
     assert summary["status"] == "completed" and summary["table_count"] == 1 and summary["row_count"] == 3
+
+
+def test_a_dropped_callback_still_fetches_the_manifest_and_writes_the_payload(dbutils):
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        summary = run_profile_job(
+            TableNameSpark(), dbutils, job_parameters(api.callback_url), settings=settings(drop_callback=True),
+            profile=FakeEngine(), list_tables=lambda catalog, schema: ["orders"], sleep=NoWait(),
+        )
+
+    assert len(api.manifest_requests()) == 1 and api.callbacks() == []
+    assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
+    assert summary["callback_delivered"] is False and summary["payload_written"] is True
+    assert summary["manifest_source"] == "api"
