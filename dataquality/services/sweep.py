@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.models import ProfileRun, ProfileRunStatus
+from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
 from dataquality.services.workspaces import get_client
 
@@ -112,7 +112,7 @@ class _Claim:
 
 
 def _due_runs(deadlines: Deadlines, now: datetime, chosen: list[str] | None):
-    active = ProfileRun.objects.filter(status__in=(ProfileRunStatus.QUEUED, ProfileRunStatus.RUNNING))
+    active = ProfileRun.objects.filter(status__in=ACTIVE_STATUSES)
     if chosen is not None:
         return active.filter(pk__in=chosen)
     not_polled_lately = Q(last_polled_at__isnull=True) | Q(
