@@ -230,3 +230,16 @@ def test_local_mode_catalog_override_with_the_real_engine_and_mask_discovery(spa
     tables = [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]]
     assert tables == [("rt_job", "orders", 3)]
     assert summary["status"] == "completed" and summary["table_count"] == 1 and summary["row_count"] == 3
+
+
+def test_a_dropped_callback_still_fetches_the_manifest_and_writes_the_payload(dbutils):
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        summary = run_profile_job(
+            TableNameSpark(), dbutils, job_parameters(api.callback_url), settings=settings(drop_callback=True),
+            profile=FakeEngine(), list_tables=lambda catalog, schema: ["orders"], sleep=NoWait(),
+        )
+
+    assert len(api.manifest_requests()) == 1 and api.callbacks() == []
+    assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
+    assert summary["callback_delivered"] is False and summary["payload_written"] is True
+    assert summary["manifest_source"] == "api"

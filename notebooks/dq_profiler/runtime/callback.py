@@ -39,12 +39,18 @@ def post_callback(
     timeout: float = 60.0,
     policy: RetryPolicy = CALLBACK_RETRY,
     sleep: Sleep = time.sleep,
+    drop: bool = False,
 ) -> CallbackResult:
     """POST the same bytes on every attempt: the API replaces a run's results, so a repeat is harmless.
 
     Transport errors, 408, 429 and 5xx are retried with backoff (honouring Retry-After); other answers are final.
     Never raises for a failed delivery: the payload file is the fallback the monitor reads.
+    `drop` sends nothing at all, as if every attempt had been lost: a fault the local stand-in injects so that
+    the payload-file fallback can be rehearsed.
     """
+    if drop:
+        logger.warning("Callback dropped on purpose (fault injection): results are only in the payload file")
+        return CallbackResult(delivered=False, attempts=0, status=None, detail="dropped on purpose (fault injection)")
     if urlsplit(url).scheme not in ("http", "https"):
         logger.error("No usable callback_url (%r): results are only in the payload file", url)
         return CallbackResult(delivered=False, attempts=0, status=None, detail="no usable callback_url")

@@ -122,6 +122,7 @@ def deliver_document(
         timeout=settings.http_timeout_seconds,
         policy=settings.callback_retry,
         sleep=sleep,
+        drop=settings.drop_callback,
     )
     if not payload_written and not callback.delivered:
         raise PayloadNotDelivered(

@@ -10,10 +10,16 @@ This is the interface the local Databricks stand-in and tests drive; everything 
 | `DQ_LOCAL_DBFS_ROOT` | the local directory standing in for `dbfs:/` (default: `dq-local-dbfs` in the temp dir) |
 | `DQ_LOCAL_VOLUMES_ROOT` | the local directory standing in for `/Volumes` (default: `dq-local-volumes`, temp dir) |
 | `DQ_LOCAL_TABLE_PATHS` | a JSON object `{"schema.table": "/path/to/parquet"}`: tables to register before profiling |
+| `DQ_LOCAL_WAREHOUSE_ROOT` | a directory laid out `<catalog>/<schema>/<table>`: every table in it is registered |
+| `DQ_LOCAL_DROP_CALLBACK` | `1`: write the payload but never post the callback (the manifest is still fetched) |
+
+A table is a parquet directory, a parquet file, or a CSV file with a header (or a directory of CSV files); in the
+warehouse layout a `.parquet` or `.csv` suffix is not part of the table's name.
 
 The mapped tables become external tables of the local session catalog, so the notebook reads them with the
 same `spark.table(...)` and `SHOW TABLES` calls it makes on Databricks. Local Spark has one catalog, so every
-catalog a manifest names resolves to it (`spark_catalog`).
+catalog a manifest names resolves to it (`spark_catalog`); from the warehouse layout, only the catalog named by
+the `catalog` widget is registered when it is set (the same `schema.table` in two catalogs is an error otherwise).
 
 The exit code is 0 when the notebook finished (whatever the run's status) and non-zero when it raised.
 """
@@ -39,6 +45,10 @@ EXIT_FILE_ENV = "DQ_NOTEBOOK_EXIT_FILE"
 DBFS_ROOT_ENV = "DQ_LOCAL_DBFS_ROOT"
 VOLUMES_ROOT_ENV = "DQ_LOCAL_VOLUMES_ROOT"
 TABLE_PATHS_ENV = "DQ_LOCAL_TABLE_PATHS"
+WAREHOUSE_ROOT_ENV = "DQ_LOCAL_WAREHOUSE_ROOT"
+DROP_CALLBACK_ENV = "DQ_LOCAL_DROP_CALLBACK"
+TABLE_FILE_SUFFIXES = (".parquet", ".csv")
+CSV_OPTIONS = {"header": "true", "inferSchema": "true"}
 LOCAL_SESSION_CATALOG = "spark_catalog"
 
 
@@ -84,23 +94,69 @@ def table_paths_from_env(environ: Mapping[str, str]) -> dict[tuple[str, str], st
     return tables
 
 
+def warehouse_tables(root: str, catalog: str = "") -> dict[tuple[str, str], str]:
+    """`<root>/<catalog>/<schema>/<table>` -> `{(schema, table): path}`, for one catalog when `catalog` is given."""
+    tables: dict[tuple[str, str], str] = {}
+    seen_in: dict[tuple[str, str], str] = {}
+    for catalog_dir in _entries(Path(root)) if root else []:
+        if not catalog_dir.is_dir() or (catalog and catalog_dir.name.lower() != catalog.lower()):
+            continue
+        for schema_dir in (entry for entry in _entries(catalog_dir) if entry.is_dir()):
+            for table in _entries(schema_dir):
+                is_table_file = table.is_file() and table.suffix.lower() in TABLE_FILE_SUFFIXES
+                if not (table.is_dir() or is_table_file):
+                    continue
+                name = table.stem if is_table_file else table.name
+                key = (schema_dir.name.lower(), name.lower())  # Spark identifiers are case-insensitive
+                if key in seen_in:
+                    raise ValueError(
+                        f"{schema_dir.name}.{name} is in catalogs {seen_in[key]} and {catalog_dir.name} of "
+                        f"{WAREHOUSE_ROOT_ENV}: set the catalog widget to choose one"
+                    )
+                seen_in[key] = catalog_dir.name
+                tables[(schema_dir.name, name)] = str(table)
+    return tables
+
+
+def table_source(path: str) -> tuple[str, dict[str, str]]:
+    """(Spark source, options) of a local table: CSV for a `.csv` file or a directory of them, else parquet."""
+    location = Path(path)
+    files = [location] if location.is_file() else [entry for entry in _entries(location) if entry.is_file()]
+    if files and all(file.suffix.lower() == ".csv" for file in files):
+        return "csv", CSV_OPTIONS
+    return "parquet", {}
+
+
 def register_local_tables(spark: Any, tables: Mapping[tuple[str, str], str]) -> None:
-    """Make each parquet path an external table of the session catalog, under its schema."""
+    """Make each path an external table of the session catalog, under its schema."""
     for schema_name in sorted({schema for schema, _ in tables}):
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {qualified_name(schema_name)}")
     for (schema_name, table_name), path in tables.items():
-        spark.catalog.createTable(qualified_name(schema_name, table_name), path=path, source="parquet")
+        source, options = table_source(path)
+        spark.catalog.createTable(qualified_name(schema_name, table_name), path=path, source=source, **options)
 
 
 def start_local_mode(environ: Mapping[str, str] | None = None) -> LocalMode:
     """A local SparkSession with the mapped tables, a stand-in dbutils and settings, all from the environment."""
     environ = os.environ if environ is None else environ
     dbutils = local_dbutils_from_env(environ)
-    tables = table_paths_from_env(environ)
+    catalog = widget_values_from_env(environ).get("catalog", "").strip()
+    tables = {**warehouse_tables(environ.get(WAREHOUSE_ROOT_ENV, ""), catalog), **table_paths_from_env(environ)}
     spark = local_spark_session("dq-profiling-notebook")
     register_local_tables(spark, tables)
-    settings = RuntimeSettings(volumes_root=_volumes_root(environ), catalog_override=LOCAL_SESSION_CATALOG)
+    settings = RuntimeSettings(
+        volumes_root=_volumes_root(environ),
+        catalog_override=LOCAL_SESSION_CATALOG,
+        drop_callback=environ.get(DROP_CALLBACK_ENV, "").strip().lower() in ("1", "true", "yes"),
+    )
     return LocalMode(spark=spark, dbutils=dbutils, settings=settings)
+
+
+def _entries(directory: Path) -> list[Path]:
+    """A directory's entries without hidden and Spark bookkeeping files (`.x`, `_SUCCESS`), sorted."""
+    if not directory.is_dir():
+        return []
+    return sorted(entry for entry in directory.iterdir() if not entry.name.startswith((".", "_")))
 
 
 def _volumes_root(environ: Mapping[str, str]) -> str:

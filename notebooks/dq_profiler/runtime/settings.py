@@ -18,3 +18,5 @@ class RuntimeSettings:
     http_timeout_seconds: float = 30.0
     manifest_retry: RetryPolicy = MANIFEST_RETRY
     callback_retry: RetryPolicy = CALLBACK_RETRY
+    # Local mode only: write the payload but never post the callback (a fault the local stand-in injects).
+    drop_callback: bool = False
