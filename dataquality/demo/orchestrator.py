@@ -104,7 +104,7 @@ class Demo:
             done = subprocess.run(command, cwd=REPOSITORY_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
         if done.returncode != 0:
             raise DemoFailed(f"Generating the warehouse failed; see {log}")
-        self.say("  " + log.read_text(encoding="utf-8").strip().splitlines()[0])
+        self.say("  " + log.read_text(encoding="utf-8").strip().splitlines()[-1])  # its summary line, after Spark's
 
     def services(self) -> list[Service]:
         config, logs = self.config, self.config.logs_dir

@@ -23,7 +23,7 @@ from pathlib import Path
 CATALOG = "main"
 SCHEMA = "shop"
 # Bump when a table's definition changes, so that an existing warehouse is regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MARKER_FILE = "_generated.json"
 
 
@@ -160,8 +160,8 @@ def orders(spark, rows: int, customer_rows: int):
         F.when(_every("status-pad", 5), F.concat(F.lit(" "), _pick("status", ORDER_STATUSES)))
         .otherwise(_pick("status", ORDER_STATUSES)).alias("status"),
         # Negative totals are refunds: visible as negative_count in the profile.
-        F.when(_every("refund", 20), -1).otherwise(1) * ((_draw("total", 50000) + 500) / 100).cast("decimal(12,2)")
-        .alias("order_total"),
+        (F.when(_every("refund", 20), -1).otherwise(1) * (_draw("total", 50000) + 500) / 100)
+        .cast("decimal(12,2)").alias("order_total"),
         F.when(_every("discount", 120), (_draw("discount-pct", 30) + 5) / 100).otherwise(F.lit(0.0)).alias("discount_rate"),
         # high_null_ratio, severe: coupons are rare.
         F.when(_every("coupon", 60), F.format_string("SPRING%02d", _draw("coupon-n", 40))).alias("coupon"),
