@@ -104,7 +104,8 @@ class Demo:
             done = subprocess.run(command, cwd=REPOSITORY_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
         if done.returncode != 0:
             raise DemoFailed(f"Generating the warehouse failed; see {log}")
-        self.say("  " + log.read_text(encoding="utf-8").strip().splitlines()[-1])  # its summary line, after Spark's
+        summary = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("Generated")]
+        self.say("  " + (summary[-1] if summary else f"generated (log: {log})"))
 
     def services(self) -> list[Service]:
         config, logs = self.config, self.config.logs_dir
