@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dataquality.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--serve", action="store_true", help="keep the services up after the run, until Ctrl-C")
     parser.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR, help="where the demo keeps its state")
-    parser.add_argument("--scale", type=float, default=1.0, help="warehouse size; 1.0 is about 330,000 rows")
+    parser.add_argument("--scale", type=float, default=1.0, help="warehouse size; 1.0 is 272,000 rows")
     parser.add_argument("--web-port", type=int, help="default: 8000 when free, else any free port")
     parser.add_argument("--emulator-port", type=int, help="default: 8765 when free, else any free port")
     return parser
