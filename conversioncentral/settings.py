@@ -165,6 +165,9 @@ DATABRICKS_PROFILE_GIT_PROVIDER = env.str("DATABRICKS_PROFILE_GIT_PROVIDER", def
 DATABRICKS_PROFILE_CALLBACK_URL = env.str("DATABRICKS_PROFILE_CALLBACK_URL", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET", default="")
 DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = env.str("DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS", default="")
+# Principals that may view the profiling jobs and their runs (whose parameters hold callback tokens):
+# `user:NAME`, `group:NAME` or `service_principal:APPLICATION_ID`; none beyond the owner by default.
+DATABRICKS_PROFILE_JOB_VIEWERS = env.list("DATABRICKS_PROFILE_JOB_VIEWERS", default=[])
 DATABRICKS_PROFILE_WORKSPACE_ROOT = env.str(
     "DATABRICKS_PROFILE_WORKSPACE_ROOT", default="dbfs:/conversioncentral/profiles"
 )
@@ -195,6 +198,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# How often beat looks for table groups whose schedule is due (contract section 10).
+PROFILE_SCHEDULE_CHECK_SECONDS = env.int("PROFILE_SCHEDULE_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "start-scheduled-profile-runs": {
+        "task": "dataquality.tasks.start_scheduled_profile_runs_task",
+        "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
+        # A tick still waiting when the next is sent is dropped: the next one covers the same due groups.
+        "options": {"expires": float(PROFILE_SCHEDULE_CHECK_SECONDS)},
+    },
+}
 
 # --- Logging: one stream; the Databricks client redacts secrets itself. ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

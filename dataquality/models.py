@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from dataquality.cron import validate_cron_expression, validate_timezone_name
+
 
 class Connection(models.Model):
     """A Databricks workspace. Holds the *name* of the env var with the secret, never the secret."""
@@ -68,6 +70,19 @@ class TableGroup(models.Model):
     # The workspace (`https://host`) that job id belongs to: an id means nothing in another workspace.
     profiling_job_host = models.CharField(max_length=300, blank=True, default="")
     job_settings_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # Schedule (contract section 10). `next_run_at` is derived: the schedules service sets it, nothing else.
+    schedule_cron = models.CharField(
+        max_length=200, blank=True, default="", validators=[validate_cron_expression],
+        help_text="Five cron fields (minute hour day-of-month month day-of-week), e.g. '0 6 * * 1-5'; blank for none.",
+    )
+    schedule_timezone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_timezone_name],
+        help_text="IANA time zone the cron expression is read in, e.g. Europe/Berlin.",
+    )
+    schedule_enabled = models.BooleanField(default=True)
+    next_run_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    schedule_last_skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    schedule_last_skip_reason = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

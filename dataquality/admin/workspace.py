@@ -112,14 +112,25 @@ class TableGroupForm(forms.ModelForm):
 @admin.register(TableGroup)
 class TableGroupAdmin(admin.ModelAdmin):
     form = TableGroupForm
-    list_display = ["name", "dataset", "connection", "catalog", "schema_name", "profiling_job_id"]
+    list_display = [
+        "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
+    ]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
-    list_filter = ["dataset", "connection"]
+    list_filter = ["dataset", "connection", "schedule_enabled"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
-    readonly_fields = ["profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs"]
+    readonly_fields = [
+        "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
+        "schedule_last_skipped_at", "schedule_last_skip_reason",
+    ]
     inlines = [TableInline, RecentRunInline]
     actions = ["start_profile_run"]
     Media = AdminStyles
+
+    @admin.display(description="schedule")
+    def schedule(self, group):
+        if not group.schedule_cron:
+            return "—"
+        return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
 
     def save_model(self, request, obj, form, change):
         # Through the service, which retires the group's job from its old workspace on a change of connection.

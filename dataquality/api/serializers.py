@@ -51,9 +51,14 @@ class TableGroupSerializer(serializers.ModelSerializer):
         model = TableGroup
         fields = [
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
-            "sample_percent", "sample_min_rows", "profiling_job_id", "created_at", "updated_at",
+            "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
+            "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["profiling_job_id", "created_at", "updated_at"]
+        read_only_fields = [
+            "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
+            "created_at", "updated_at",
+        ]
 
     def validate_sample_percent(self, value):
         if value is not None and not 0 < value <= 100:

@@ -79,6 +79,9 @@ class TableGroupViewSet(viewsets.ModelViewSet):
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
 
+    def perform_create(self, serializer):
+        serializer.instance = save_table_group(table_group=TableGroup(**serializer.validated_data))
+
     def perform_update(self, serializer):
         """Through the service, which retires the group's job from its old workspace on a change of connection."""
         table_group = serializer.instance

@@ -151,7 +151,9 @@ def _error_details(response: requests.Response) -> tuple[str | None, str]:
     except ValueError:
         body = None
     if isinstance(body, dict) and ("error_code" in body or "message" in body):
-        return body.get("error_code"), str(body.get("message") or body.get("error_code"))
+        # Not always a string: Databricks answers a wrong token with `{"error_code": 403, ...}`.
+        code = body.get("error_code")
+        return (None if code is None else str(code)), str(body.get("message") or code)
     if isinstance(body, dict) and "error" in body:  # the OAuth token endpoint's shape
         return str(body["error"]), str(body.get("error_description") or body["error"])
     text = response.text.strip()[:_MAX_ERROR_TEXT]

@@ -61,10 +61,11 @@ class EmulatorServer:
             self._close()
 
     def stop(self) -> None:
+        """Stop a server started with `start()`; for `serve_forever()`, interrupt it instead."""
         if self.stopped:
             return
-        self._httpd.shutdown()
         if self._thread is not None:
+            self._httpd.shutdown()
             self._thread.join(timeout=10)
         self._close()
 

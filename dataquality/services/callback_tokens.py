@@ -38,8 +38,13 @@ def token_matches(profile_run_id, presented: str) -> bool:
 
 
 def token_expired(profile_run) -> bool:
-    """A token stops working PROFILE_CALLBACK_GRACE_HOURS after its run reached a final state."""
-    if not profile_run.is_final or profile_run.completed_at is None:
-        return False
+    """A token stops working PROFILE_CALLBACK_GRACE_HOURS after its run reached a final state, and in any case
+    PROFILE_RUN_TIMEOUT_MINUTES plus that grace after the run started (or was written, if never started), so
+    the token of a run that never finishes does not work forever."""
     grace = timedelta(hours=settings.PROFILE_CALLBACK_GRACE_HOURS)
-    return timezone.now() > profile_run.completed_at + grace
+    now = timezone.now()
+    if profile_run.is_final and profile_run.completed_at is not None and now > profile_run.completed_at + grace:
+        return True
+    started = profile_run.started_at or profile_run.created_at
+    timeout = timedelta(minutes=settings.PROFILE_RUN_TIMEOUT_MINUTES)
+    return started is not None and now > started + timeout + grace

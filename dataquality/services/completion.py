@@ -27,8 +27,10 @@ from dataquality.services.payloads import parse_completion_payload
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values.
+# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values,
+# and none of these metrics, which are values of the column itself.
 PII_ANOMALY_TYPE = "potential_pii"
+PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
     "started_at", "completed_at", "sampled", "profile_version",
@@ -47,19 +49,24 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
     """Validate `payload` and make it the run's outcome, replacing any earlier one.
 
     Raises `rest_framework.exceptions.ValidationError` (nothing written), `ProfileRun.DoesNotExist`, or
-    `RunCanceled`. A `failed` or `completed` run is completed again: a late or retried notebook knows better
-    than a timeout.
+    `RunCanceled`. Queued, running and failed runs accept a completion (a late or retried notebook knows
+    better than a timeout); the first completion wins, so a `completed` run is returned unchanged.
     """
+    already = ProfileRun.objects.filter(pk=profile_run_id).first()
+    if already is not None and already.status == ProfileRunStatus.COMPLETED:
+        return _kept(already, source)  # no need to read a payload that changes nothing
     data = parse_completion_payload(payload, profile_run_id=profile_run_id)
     completed_at = data.get("completed_at") or timezone.now()
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
     results, columns, column_values = _results_and_columns(profile_run_id, data.get("tables"))
-    column_values = _without_pii_top_values(column_values, anomalies)
+    column_values = _withhold_pii_values(columns, column_values, anomalies)
 
     with transaction.atomic():
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
         if profile_run.status == ProfileRunStatus.CANCELED:
             raise RunCanceled(profile_run)
+        if profile_run.status == ProfileRunStatus.COMPLETED:  # completed by a callback that came first
+            return _kept(profile_run, source)
         previous_status = profile_run.status
         for model in (ProfileAnomaly, ProfileResult, ProfileColumn, ProfileColumnValue):
             model.objects.filter(profile_run=profile_run).delete()
@@ -74,6 +81,11 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
         "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s)",
         profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns), len(anomalies),
     )
+    return profile_run
+
+
+def _kept(profile_run: ProfileRun, source: str) -> ProfileRun:
+    logger.info("Profile run %s is completed already; the payload via %s changes nothing", profile_run.pk, source)
     return profile_run
 
 
@@ -161,19 +173,24 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _without_pii_top_values(
-    column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
+def _withhold_pii_values(
+    columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
 ) -> list[ProfileColumnValue]:
-    """The engine leaves these out already; this keeps the promise for any payload, whichever notebook wrote it."""
+    """Columns flagged as potential PII keep their counts and patterns, but no value of the data: no top values,
+    no min or max, no percentiles (an approximate percentile is one of the column's values). The engine leaves
+    these out already; this keeps the promise for any payload, whichever notebook wrote it."""
     flagged = {
         (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
     }
-    return [
-        entry
-        for entry in column_values
-        if entry.kind != ProfileColumnValue.Kind.VALUE
-        or (qualified_table_name(entry.schema_name, entry.table_name), entry.column_name) not in flagged
-    ]
+
+    def is_flagged(row) -> bool:
+        return (qualified_table_name(row.schema_name, row.table_name), row.column_name) in flagged
+
+    for column in columns:
+        if is_flagged(column):
+            for name in PII_WITHHELD_METRICS:
+                setattr(column, name, None)
+    return [entry for entry in column_values if entry.kind != ProfileColumnValue.Kind.VALUE or not is_flagged(entry)]
 
 
 def _first_given(value, fallback):

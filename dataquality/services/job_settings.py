@@ -24,6 +24,29 @@ REQUIRED_PARAMETERS = ("table_group_id", "profile_run_id", "payload_path", "call
 OPTIONAL_PARAMETERS = ("catalog", "schema_name", "include_mask", "exclude_mask")
 
 
+# DATABRICKS_PROFILE_JOB_VIEWERS entries are `kind:name`; the kinds map to the Jobs API's principal fields.
+VIEWER_KINDS = {"user": "user_name", "group": "group_name", "service_principal": "service_principal_name"}
+
+
+def job_access_control_list() -> list[dict]:
+    """CAN_VIEW for the principals DATABRICKS_PROFILE_JOB_VIEWERS names, for `jobs/create`.
+
+    A run's parameters carry its callback token, and anyone who may view the job's runs can read them, so
+    nobody views them beyond the job's owner (the app's identity), the workspace admins and these principals.
+    `jobs/reset` takes no ACL: the list applies when a job is created (see the README).
+    """
+    acl = []
+    for entry in settings.DATABRICKS_PROFILE_JOB_VIEWERS:
+        kind, _, name = entry.partition(":")
+        if kind not in VIEWER_KINDS or not name.strip():
+            raise DatabricksNotConfigured(
+                f"DATABRICKS_PROFILE_JOB_VIEWERS: {entry!r} is not one of "
+                f"{', '.join(f'{kind}:NAME' for kind in VIEWER_KINDS)}."
+            )
+        acl.append({VIEWER_KINDS[kind]: name.strip(), "permission_level": "CAN_VIEW"})
+    return acl
+
+
 def job_name(table_group: TableGroup) -> str:
     return f"{settings.DATABRICKS_PROFILE_JOB_PREFIX}-{table_group.pk}"
 

@@ -55,11 +55,20 @@ class ProfilingTarget:
     job_name: str
     job_settings: dict
     fingerprint: str
+    access_control_list: list[dict]
 
     @classmethod
     def for_table_group(cls, table_group: TableGroup) -> "ProfilingTarget":
         job_settings = jobs.build_job_settings(table_group)
-        return cls(table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings))
+        return cls(
+            table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings), jobs.job_access_control_list()
+        )
+
+    def create_request(self) -> dict:
+        """The body of `jobs/create`: the settings, plus who may view the job beyond its owner."""
+        if not self.access_control_list:
+            return self.job_settings
+        return {**self.job_settings, "access_control_list": self.access_control_list}
 
 
 @dataclass
@@ -244,7 +253,7 @@ class DataQualityProfilingService:
         if job_id:
             client.reset_job(job_id, target.job_settings)
         else:
-            job_id = client.create_job(target.job_settings)
+            job_id = client.create_job(target.create_request())
         self._store_job(target.table_group, client, job_id, target.fingerprint)
         return job_id
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
+
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Connection, ProfileRun, TableGroup
+from dataquality.services.schedules import SCHEDULE_STATE_FIELDS, next_run_at_for, schedule_of
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ def check_connection_change(*, table_group: TableGroup, connection: Connection |
 def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> TableGroup:
     """Save a new or changed group. When its connection changed, its job is deleted from the old workspace
     (best effort, logged) and its job id, host and fingerprint are cleared, so the next run makes a new job.
+    When its schedule changed, `next_run_at` is recomputed from now.
 
     Raises `ConnectionChangeRefused` (nothing saved) while a run of the group is active.
     """
@@ -55,7 +59,17 @@ def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> T
         table_group.profiling_job_id = None
         table_group.profiling_job_host = ""
         table_group.job_settings_fingerprint = ""
-    table_group.save()
+    rescheduled = stored is None or schedule_of(stored) != schedule_of(table_group)
+    if rescheduled:
+        table_group.next_run_at = next_run_at_for(table_group, after=timezone.now())
+    if stored is None:
+        table_group.save()
+    else:
+        # The beat task writes the schedule state meanwhile: an edit must not write back stale copies of it.
+        kept = set(SCHEDULE_STATE_FIELDS) - ({"next_run_at"} if rescheduled else set())
+        table_group.save(update_fields=[
+            field.name for field in TableGroup._meta.concrete_fields if not field.primary_key and field.name not in kept
+        ])
     return table_group
 
 

@@ -99,7 +99,7 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         HIGH,
         "The column name hints at personal data (email, phone, SSN, card number, birth date, passport, ...) or at "
         "least 80% of its non-null values look like emails, phone numbers, SSNs or Luhn-valid card numbers. Its "
-        "top values are left out of the results.",
+        "top values, min, max and percentiles are left out of the results.",
         ("pii_value_min_ratio",),
     ),
     AnomalyType(

@@ -153,11 +153,17 @@ def _value_check_counts(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str, 
     return pass_two.value_check_counts.get(spec.index, dict.fromkeys(VALUE_COUNT_CHECKS, 0))
 
 
+# Metrics that are values of the column itself (an approximate percentile is one of its values).
+_PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
+
+
 def _withhold_pii_values(table: dict[str, Any]) -> None:
+    """A column flagged as potential PII keeps its counts and patterns, but no value of its data."""
     flagged = {a["column_name"] for a in table["anomalies"] if a["anomaly_type"] == "potential_pii"}
     for column in table["columns"]:
         if column["column_name"] in flagged:
             column["top_values"] = []
+            column.update(dict.fromkeys(_PII_WITHHELD_METRICS))
 
 
 def _failed_table(source: TableSource, error: Exception) -> dict[str, Any]:

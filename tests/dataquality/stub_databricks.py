@@ -1,5 +1,6 @@
-"""A tiny Databricks API on 127.0.0.1 for tests that run code in another process (a Celery worker),
-where `responses` cannot reach."""
+"""A tiny Databricks API on 127.0.0.1 for tests that run code in another process (a Celery worker or beat),
+where `responses` cannot reach. It answers runs/get and DBFS reads with what it was given, and keeps jobs:
+jobs/list, jobs/create, jobs/reset and jobs/run-now (one run per idempotency token, as Databricks does)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,46 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+JOBS = "/api/2.2/jobs"
+
 
 class StubDatabricks:
-    def __init__(self, run_state: dict, payload: dict):
-        self.run_state = run_state
-        self.payload = json.dumps(payload).encode()
+    def __init__(self, run_state: dict | None = None, payload: dict | None = None):
+        self.run_state = run_state or {"state": {"life_cycle_state": "RUNNING"}}
+        self.payload = json.dumps(payload or {}).encode()
         self.requests: list[str] = []
+        self.jobs: dict[int, dict] = {}  # job id -> settings
+        self.runs: dict[str, int] = {}  # idempotency token -> run id
+        self.lock = threading.Lock()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 url = urlsplit(self.path)
                 stub.requests.append(url.path)
-                if url.path == "/api/2.2/jobs/runs/get":
+                if url.path == f"{JOBS}/runs/get":
                     self._json(stub.run_state)
+                elif url.path == f"{JOBS}/list":
+                    self._json({"jobs": stub.listed_jobs(parse_qs(url.query).get("name", [None])[0]), "has_more": False})
                 elif url.path == "/api/2.0/dbfs/read":
                     offset = int(parse_qs(url.query)["offset"][0])
                     chunk = stub.payload[offset:]
                     self._json({"bytes_read": len(chunk), "data": base64.b64encode(chunk).decode()})
                 else:
-                    self._json({"error_code": "ENDPOINT_NOT_FOUND", "message": url.path}, status=404)
+                    self._not_found(url.path)
+
+            def do_POST(self):
+                url = urlsplit(self.path)
+                stub.requests.append(url.path)
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                answer = stub.post(url.path, body)
+                if answer is None:
+                    self._not_found(url.path)
+                else:
+                    self._json(answer)
+
+            def _not_found(self, path: str):
+                self._json({"error_code": "ENDPOINT_NOT_FOUND", "message": path}, status=404)
 
             def _json(self, body: dict, status: int = 200):
                 data = json.dumps(body).encode()
@@ -43,6 +64,28 @@ class StubDatabricks:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def listed_jobs(self, name: str | None) -> list[dict]:
+        return [
+            {"job_id": job_id, "settings": settings}
+            for job_id, settings in self.jobs.items()
+            if name is None or settings.get("name", "").lower() == name.lower()
+        ]
+
+    def post(self, path: str, body: dict) -> dict | None:
+        with self.lock:
+            if path == f"{JOBS}/create":
+                job_id = 500 + len(self.jobs) + 1
+                self.jobs[job_id] = body
+                return {"job_id": job_id}
+            if path == f"{JOBS}/reset":
+                self.jobs[int(body["job_id"])] = body["new_settings"]
+                return {}
+            if path == f"{JOBS}/run-now":
+                token = body.get("idempotency_token") or f"untokened-{len(self.runs)}"
+                run_id = self.runs.setdefault(token, 7000 + len(self.runs) + 1)
+                return {"run_id": run_id, "number_in_job": run_id}
+        return None
 
     def __enter__(self) -> "StubDatabricks":
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -91,9 +91,10 @@ def test_quiet_on_clean_data(clean, anomaly_type):
     assert [a for a in clean["anomalies"] if a["anomaly_type"] == anomaly_type.id] == []
 
 
-def test_top_values_of_potential_pii_are_withheld_but_counts_and_patterns_kept(planted):
+def test_values_of_potential_pii_are_withheld_but_counts_and_patterns_kept(planted):
     contact = next(column for column in planted["columns"] if column["column_name"] == "contact")
     assert contact["top_values"] == []
+    assert (contact["min_value"], contact["max_value"]) == (None, None)
     assert contact["email_like_count"] == ROWS
     assert contact["top_patterns"][0]["value"].startswith("aaaaN")
 

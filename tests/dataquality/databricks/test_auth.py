@@ -99,3 +99,14 @@ def test_a_403_is_an_auth_error_for_a_pat_too(api, client):
     with pytest.raises(DatabricksAuthError) as caught:
         client.get_job(1)
     assert caught.value.permanent
+
+
+def test_a_wrong_token_answered_with_a_numeric_error_code_is_an_auth_error(api, client):
+    # What Databricks really sends for an invalid PAT: the error code as a number.
+    api.get(f"{HOST}/api/2.2/jobs/get", status=403, json={"error_code": 403, "message": "Invalid access token."})
+
+    with pytest.raises(DatabricksAuthError) as error:
+        client.get_job(1)
+
+    assert error.value.error_code == "403"
+    assert str(error.value).endswith("failed: 403 403: Invalid access token.")

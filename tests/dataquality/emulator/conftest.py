@@ -69,11 +69,11 @@ class Api:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def get(self, path: str, **params) -> requests.Response:
-        return self.session.get(f"{self.base_url}{path}", params=params, timeout=10)
+    def get(self, endpoint: str, **params) -> requests.Response:
+        return self.session.get(f"{self.base_url}{endpoint}", params=params, timeout=10)
 
-    def post(self, path: str, body: dict | None = None) -> requests.Response:
-        return self.session.post(f"{self.base_url}{path}", json=body or {}, timeout=10)
+    def post(self, endpoint: str, body: dict | None = None) -> requests.Response:
+        return self.session.post(f"{self.base_url}{endpoint}", json=body or {}, timeout=10)
 
     def create_job(self, version: str = "2.2", notebook_path: str = "/Workspace/Repos/me/repo/notebooks/tiny",
                    **settings) -> int:
