@@ -93,6 +93,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# The report pages send anonymous users to the admin's login, which returns them to the page afterwards.
+LOGIN_URL = "/admin/login/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs
@@ -181,6 +183,11 @@ PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 
 # Django refuses bodies above this before the view sees them; keep it above the callback limit
 # so that the callback view answers 413 itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
+
+# --- Run report ---
+# A run with more columns than this lists its tables and columns on the report page and shows each table's
+# column details on a page of its own, so that the report stays quick to render and to load.
+DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS", default=300)
 
 # --- Celery ---
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -14,6 +14,7 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"),
         name="api-redoc",
     ),
+    path("", include("dataquality.reports.urls")),
     path("data-quality/", include("dataquality.api.urls")),
 ]
 

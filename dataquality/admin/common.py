@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.reports.severity import SEVERITIES, severity_css_class
+from dataquality.reports.severity import run_severity_counts, severity_css_class
 
 # DatabricksNotConfigured is a deployment problem, not a Databricks answer, so it is listed apart.
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
@@ -48,23 +47,9 @@ def severity_badge(severity: str):
     return format_html('<span class="dq-sev {}">{}</span>', severity_css_class(severity), severity)
 
 
-def with_severity_counts(queryset: QuerySet) -> QuerySet:
-    """Runs annotated `anomalies_<severity>` for each catalogue severity, in the same query as the runs."""
-    return queryset.annotate(
-        **{
-            f"anomalies_{severity}": Count("anomalies", filter=Q(anomalies__severity=severity))
-            for severity in SEVERITIES
-        }
-    )
-
-
 def severity_counts(run) -> str:
     """The run's anomaly counts as coloured chips (from `with_severity_counts`), or a dash when it has none."""
-    chips = [
-        (severity_css_class(severity), severity, getattr(run, f"anomalies_{severity}"))
-        for severity in SEVERITIES
-        if getattr(run, f"anomalies_{severity}", 0)
-    ]
+    chips = run_severity_counts(run)
     if not chips:
         return "—"
     return format_html_join(" ", '<span class="dq-sev {}" title="{}">{}</span>', chips)

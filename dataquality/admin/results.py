@@ -18,7 +18,9 @@ def run_link(profile_run_id):
 
 @admin.register(ProfileAnomaly)
 class ProfileAnomalyAdmin(ReadOnlyAdmin):
-    list_display = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "detected_at"]
+    list_display = [
+        "severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "report", "detected_at",
+    ]
     list_filter = ["severity", "anomaly_type", "profile_run", "table_name"]
     search_fields = ["description", "table_name", "column_name", "anomaly_type", "profile_run__profile_run_id"]
     list_select_related = ["profile_run"]
@@ -31,6 +33,11 @@ class ProfileAnomalyAdmin(ReadOnlyAdmin):
     @admin.display(description="run", ordering="profile_run__created_at")
     def run(self, anomaly):
         return run_link(anomaly.profile_run_id)
+
+    @admin.display(description="report")
+    def report(self, anomaly):
+        url = reverse("profile-run-report", args=[anomaly.profile_run_id]) + "#anomalies"
+        return format_html('<a href="{}">Report</a>', url)
 
 
 @admin.register(ProfileColumn)

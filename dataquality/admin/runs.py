@@ -4,6 +4,7 @@ reconcile and cancel actions, which go through the services."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 
 from dataquality.admin.common import (
@@ -13,10 +14,10 @@ from dataquality.admin.common import (
     compact_time,
     severity_badge,
     severity_counts,
-    with_severity_counts,
 )
 from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
 from dataquality.reports.display import format_duration, short_run_id
+from dataquality.reports.severity import with_severity_counts
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.reconcile import poll_profile_run
 
@@ -45,7 +46,7 @@ class ResultInline(ReadOnlyInline):
 class ProfileRunAdmin(ReadOnlyAdmin):
     list_display = [
         "short_id", "table_group", "dataset", "status_badge", "started", "duration", "anomalies",
-        "databricks_link",
+        "databricks_link", "report_link",
     ]
     list_filter = ["status", "table_group"]
     search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id"]
@@ -53,7 +54,7 @@ class ProfileRunAdmin(ReadOnlyAdmin):
     readonly_fields = [
         "profile_run_id", "table_group", "status", "requested_by", "created_at", "started_at", "completed_at",
         "duration", "row_count", "table_count", "column_count", "anomaly_count", "payload_path", "databricks_run_id",
-        "databricks_job_id", "databricks_link", "error_message", "last_polled_at", "sampled", "profile_version",
+        "databricks_job_id", "databricks_link", "report_link", "error_message", "last_polled_at", "sampled", "profile_version",
     ]
     fields = readonly_fields
     inlines = [ResultInline, AnomalyInline]
@@ -91,6 +92,10 @@ class ProfileRunAdmin(ReadOnlyAdmin):
         if not run.run_page_url:
             return "—"
         return format_html('<a href="{}" target="_blank" rel="noopener">{} ↗</a>', run.run_page_url, run.databricks_run_id)
+
+    @admin.display(description="report")
+    def report_link(self, run):
+        return format_html('<a href="{}">Report</a>', reverse("profile-run-report", args=[run.pk]))
 
     def has_reconcile_permission(self, request) -> bool:
         return request.user.has_perm(RECONCILE_PERMISSION)

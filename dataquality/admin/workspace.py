@@ -17,10 +17,10 @@ from dataquality.admin.common import (
     ReadOnlyInline,
     compact_time,
     severity_counts,
-    with_severity_counts,
 )
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from dataquality.reports.display import format_duration, short_run_id
+from dataquality.reports.severity import with_severity_counts
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.table_groups import (
     ConnectionChangeRefused,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
@@ -103,15 +104,22 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
 
 class ProfileRunDetailSerializer(ProfileRunListSerializer):
     anomaly_counts_by_severity = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
 
     class Meta(ProfileRunListSerializer.Meta):
         fields = ProfileRunListSerializer.Meta.fields + [
             "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
-            "anomaly_counts_by_severity",
+            "anomaly_counts_by_severity", "report_url",
         ]
 
     def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
         return self.context.get("anomaly_counts_by_severity", {})
+
+    def get_report_url(self, run) -> str:
+        """The run report page, absolute when the request is known."""
+        path = reverse("profile-run-report", args=[run.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProfileAnomalySerializer(serializers.ModelSerializer):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 
 # Leading and trailing whitespace is the problem a profile most often reports and a browser most often hides.
-_VISIBLE_WHITESPACE = {" ": "␠", "\t": "⇥", "\n": "↵", "\r": "␍", "\u00a0": "⍽"}
+# "␣" (open box) rather than "␠" (symbol for space): common fonts, Debian's DejaVu among them, have a glyph for
+# the first and none for the second, which would show as a missing-glyph box.
+_VISIBLE_WHITESPACE = {" ": "␣", "\t": "⇥", "\n": "↵", "\r": "↵"}
 EMPTY_STRING = "''"
 
 
 def visible_text(value: str | None) -> str | None:
-    """`value` with its leading and trailing whitespace drawn (`" open"` → `"␠open"`), `''` for the empty string.
+    """`value` with its leading and trailing whitespace drawn (`" open"` → `"␣open"`), `''` for the empty string.
 
     None stays None, so a template can say "null" in its own style.
     """

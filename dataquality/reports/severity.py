@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Count, Q, QuerySet
+
 from notebooks.dq_profiler.catalogue import HIGH, LOW, MEDIUM
 
 SEVERITIES: tuple[str, ...] = (HIGH, MEDIUM, LOW)
@@ -26,3 +28,22 @@ def ordered_severities(severities: Iterable[str]) -> list[str]:
 
 def severity_css_class(severity: str) -> str:
     return f"sev-{severity}" if severity in SEVERITIES else "sev-other"
+
+
+def with_severity_counts(queryset: QuerySet) -> QuerySet:
+    """Runs annotated `anomalies_<severity>` for each catalogue severity, in the same query as the runs."""
+    return queryset.annotate(
+        **{
+            f"anomalies_{severity}": Count("anomalies", filter=Q(anomalies__severity=severity))
+            for severity in SEVERITIES
+        }
+    )
+
+
+def run_severity_counts(run) -> list[tuple[str, str, int]]:
+    """(css class, severity, count) of a run annotated by `with_severity_counts`, for the severities it has."""
+    return [
+        (severity_css_class(severity), severity, getattr(run, f"anomalies_{severity}"))
+        for severity in SEVERITIES
+        if getattr(run, f"anomalies_{severity}", 0)
+    ]

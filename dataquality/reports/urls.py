@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from dataquality.reports import views
+
+urlpatterns = [
+    path("", views.LandingView.as_view(), name="landing"),
+    # No trailing slash needed, one accepted (contract section 3).
+    re_path(
+        r"^data-quality/profile-runs/(?P<profile_run_id>[0-9a-fA-F-]{36})/report/?$",
+        views.ProfileRunReportView.as_view(),
+        name="profile-run-report",
+    ),
+    re_path(
+        r"^data-quality/profile-runs/(?P<profile_run_id>[0-9a-fA-F-]{36})/report/tables/(?P<table_name>[^/]+)/?$",
+        views.ProfileRunTableReportView.as_view(),
+        name="profile-run-report-table",
+    ),
+]
