@@ -7,7 +7,22 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
+
+
+class _RecordingEnv(environ.Env):
+    """Records the name of every variable these settings read: a connection's `secret_ref` may never name one
+    (dataquality/services/workspaces.py), so no connection can send the app's own secrets anywhere."""
+
+    def __init__(self, **scheme):
+        super().__init__(**scheme)
+        self.names_read: set[str] = set()
+
+    def get_value(self, var, *args, **kwargs):
+        self.names_read.add(var)
+        return super().get_value(var, *args, **kwargs)
+
+
+env = _RecordingEnv()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Local state of the embedded defaults: the SQLite file and the filesystem broker.
 VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -74,8 +89,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing with "database is locked" under concurrent requests.
+    # Wait for a writer instead of failing with "database is locked" under concurrent requests; and take the
+    # write lock when a transaction begins, since a read lock upgraded later deadlocks against another writer.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     # A file, not memory, so that a Celery worker started by a test sees the test database;
     # one per process, so that test runs side by side never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
@@ -150,7 +167,12 @@ DATABRICKS_TOKEN = env.str("DATABRICKS_TOKEN", default="")
 DATABRICKS_CLIENT_ID = env.str("DATABRICKS_CLIENT_ID", default="")
 DATABRICKS_CLIENT_SECRET = env.str("DATABRICKS_CLIENT_SECRET", default="")
 DATABRICKS_ALLOWED_HOSTS = env.list("DATABRICKS_ALLOWED_HOSTS", default=[])
-DATABRICKS_SECRET_REF_PREFIX = env.str("DATABRICKS_SECRET_REF_PREFIX", default="DATABRICKS_")
+# A connection's secret_ref must start with this prefix: its secrets are variables of their own.
+DATABRICKS_SECRET_REF_PREFIX = env.str("DATABRICKS_SECRET_REF_PREFIX", default="DATABRICKS_SECRET_REF_")
+if not DATABRICKS_SECRET_REF_PREFIX:
+    raise ImproperlyConfigured("DATABRICKS_SECRET_REF_PREFIX must not be empty: it would let a connection name any variable.")
+# Plain http to a workspace only for a loopback host (the local stand-in), and only when this says so.
+DATABRICKS_ALLOW_INSECURE_LOOPBACK = env.bool("DATABRICKS_ALLOW_INSECURE_LOOPBACK", default=False)
 DATABRICKS_HTTP_TIMEOUT_SECONDS = env.float("DATABRICKS_HTTP_TIMEOUT_SECONDS", default=30.0)
 DATABRICKS_RETRY_MAX_SECONDS = env.float("DATABRICKS_RETRY_MAX_SECONDS", default=60.0)
 
@@ -179,10 +201,34 @@ PROFILE_RUN_POLL_AFTER_MINUTES = env.int("PROFILE_RUN_POLL_AFTER_MINUTES", defau
 PROFILE_RUN_TIMEOUT_MINUTES = env.int("PROFILE_RUN_TIMEOUT_MINUTES", default=180)
 PROFILE_CALLBACK_GRACE_HOURS = env.int("PROFILE_CALLBACK_GRACE_HOURS", default=24)
 PROFILE_FAILURE_ALERT_THRESHOLD = env.int("PROFILE_FAILURE_ALERT_THRESHOLD", default=3)
+PROFILE_ALERT_EMAILS = env.list("PROFILE_ALERT_EMAILS", default=[])
+PROFILE_ALERT_WEBHOOK_URL = env.str("PROFILE_ALERT_WEBHOOK_URL", default="")
+PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS = env.float("PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Where the links in an alert point: this service as its users reach it (the callback URL when unset).
+PROFILE_ALERT_BASE_URL = env.str("PROFILE_ALERT_BASE_URL", default="") or DATABRICKS_PROFILE_CALLBACK_URL
+
+# --- The run monitor (the beat sweep, dataquality.services.sweep) ---
+PROFILE_RUN_SWEEP_INTERVAL_SECONDS = env.int("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", default=60)
+# A run is asked about at most this often; below the sweep interval, so that every sweep finds it due.
+PROFILE_RUN_POLL_INTERVAL_SECONDS = env.int(
+    "PROFILE_RUN_POLL_INTERVAL_SECONDS", default=max(1, PROFILE_RUN_SWEEP_INTERVAL_SECONDS // 2)
+)
+# A run still queued this long after it was written lost its launch (a crash): it is submitted again.
+PROFILE_RUN_QUEUED_GRACE_MINUTES = env.int("PROFILE_RUN_QUEUED_GRACE_MINUTES", default=5)
+PROFILE_RUN_SWEEP_BATCH_SIZE = env.int("PROFILE_RUN_SWEEP_BATCH_SIZE", default=100)
+PROFILE_RUN_SWEEP_THREADS = env.int("PROFILE_RUN_SWEEP_THREADS", default=8)
+# The sweep task's hard time limit; the soft limit is 30 s less, and no new batch is claimed after half of it.
+PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS = env.int("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS", default=300)
+for _name in ("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", "PROFILE_RUN_POLL_INTERVAL_SECONDS", "PROFILE_RUN_SWEEP_BATCH_SIZE",
+              "PROFILE_RUN_SWEEP_THREADS", "PROFILE_FAILURE_ALERT_THRESHOLD"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+del _name
+if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
+    raise ImproperlyConfigured("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS must be at least 60.")
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
-# Django refuses bodies above this before the view sees them; keep it above the callback limit
-# so that the callback view answers 413 itself.
-DATA_UPLOAD_MAX_MEMORY_SIZE = PROFILE_CALLBACK_MAX_BYTES + 1024
+# The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
+# keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
 
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's
@@ -205,9 +251,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # How often beat looks for table groups whose schedule is due (contract section 10).
 PROFILE_SCHEDULE_CHECK_SECONDS = env.int("PROFILE_SCHEDULE_CHECK_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
+    "reconcile-profile-runs": {
+        "task": "dataquality.tasks.reconcile_profile_runs_task",
+        "schedule": float(PROFILE_RUN_SWEEP_INTERVAL_SECONDS),
+        # A sweep that waited longer than its period is stale: the next one does its work, so they never pile up.
+        "options": {"expires": PROFILE_RUN_SWEEP_INTERVAL_SECONDS * 0.8},
+    },
     "start-scheduled-profile-runs": {
         "task": "dataquality.tasks.start_scheduled_profile_runs_task",
         "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
@@ -228,3 +281,6 @@ LOGGING = {
 }
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dataquality@localhost")
+
+# Last, so that every variable read above is in it.
+ENV_SETTINGS_READ = frozenset(env.names_read)

@@ -153,6 +153,11 @@ class ProfileRun(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     sampled = models.BooleanField(default=False)
     profile_version = models.CharField(max_length=50, blank=True, default="")
+    # The notebook's own clock, kept as data: started_at and completed_at are always ours.
+    reported_started_at = models.DateTimeField(null=True, blank=True)
+    reported_completed_at = models.DateTimeField(null=True, blank=True)
+    # Set on the first run of a failure streak once that streak has been alerted, so it is alerted once.
+    failure_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "dq_profiles"

@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from dataquality.databricks import DatabricksRateLimited, DatabricksTransientError
-from dataquality.models import ProfileRun
-from dataquality.services.reconcile import poll_profile_run
 from dataquality.services.schedules import start_scheduled_profile_runs
+from dataquality.services.sweep import reconcile_profile_runs
 
-POLL_TIME_LIMIT_SECONDS = 120
 SCHEDULE_TIME_LIMIT_SECONDS = 600
 
 
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
+    # The sweep leaves a run Databricks could not answer for the next sweep itself; these only reach here
+    # from outside the per-run step, and are worth one more try before the next beat.
     autoretry_for=(DatabricksTransientError, DatabricksRateLimited),
     retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=POLL_TIME_LIMIT_SECONDS - 20,
-    time_limit=POLL_TIME_LIMIT_SECONDS,
+    max_retries=2,
+    soft_time_limit=settings.PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS - 30,
+    time_limit=settings.PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS,
+    expires=settings.PROFILE_RUN_SWEEP_INTERVAL_SECONDS * 0.8,
 )
-def poll_profile_run_task(profile_run_id: str) -> str:
-    """Ask Databricks about one run and apply the answer (what the admin's reconcile action dispatches)."""
-    profile_run = ProfileRun.objects.select_related("table_group__connection").filter(pk=profile_run_id).first()
-    if profile_run is None:
-        return "untouched (no such run)"
-    return poll_profile_run(profile_run=profile_run)
+def reconcile_profile_runs_task() -> dict[str, int]:
+    """The beat sweep (`CELERY_BEAT_SCHEDULE["reconcile-profile-runs"]`): reconcile the due active runs."""
+    return reconcile_profile_runs().counts()
 
 
 # No soft time limit: raised inside one group's launch it would pass for that group's failure. Claimed slots are

@@ -19,7 +19,7 @@ from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
-from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.sweep import reconcile_profile_runs
 
 # Permissions of the actions, as the API requires them (contract section 3).
 CANCEL_PERMISSION = "dataquality.cancel_profilerun"
@@ -105,12 +105,11 @@ class ProfileRunAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Reconcile with Databricks", permissions=["reconcile"])
     def reconcile_runs(self, request, queryset):
-        for run in queryset.select_related("table_group__connection"):
-            try:
-                outcome = poll_profile_run(profile_run=run)
-                self.message_user(request, f"{run.pk}: {outcome}.", messages.INFO)
-            except DATABRICKS_FAILURES as exc:
-                self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
+        """The beat sweep, for the selected runs whether due or not (final runs are skipped)."""
+        summary = reconcile_profile_runs(run_ids=list(queryset.values_list("pk", flat=True)))
+        for run_id, detail in summary.details.items():
+            self.message_user(request, f"{run_id}: {detail}.", messages.INFO)
+        self.message_user(request, summary.line(), messages.WARNING if summary.errors else messages.SUCCESS)
 
     @admin.action(description="Cancel on Databricks", permissions=["cancel"])
     def cancel_runs(self, request, queryset):

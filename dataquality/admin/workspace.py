@@ -28,14 +28,34 @@ from dataquality.services.table_groups import (
     delete_table_group,
     save_table_group,
 )
+from dataquality.services.workspaces import connection_errors
 
 # The permission the API's start endpoints require (contract section 3).
 START_PERMISSION = "dataquality.start_profilerun"
 RECENT_RUNS = 10
 
 
+class ConnectionForm(forms.ModelForm):
+    class Meta:
+        model = Connection
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        # The API's check, field for field; a field that failed its own validation is not checked twice.
+        errors = connection_errors(
+            host=cleaned.get("host", ""), secret_ref=cleaned.get("secret_ref", ""),
+            auth_type=cleaned.get("auth_type", ""), client_id=cleaned.get("client_id", ""),
+        )
+        for field, message in errors.items():
+            if field in cleaned:
+                self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):
+    form = ConnectionForm
     list_display = ["name", "host", "auth_type", "secret_ref"]
     search_fields = ["name", "host"]
     fieldsets = [

@@ -6,7 +6,6 @@ sessions are not accepted here.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -15,19 +14,21 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import media_type_matches
 from rest_framework.views import APIView
 
+from dataquality.api.bounded_body import read_bounded_body
 from dataquality.api.errors import Conflict
 from dataquality.models import ProfileRun
 from dataquality.services.callback_tokens import token_expired, token_matches
 from dataquality.services.completion import RunCanceled, complete_profile_run
 from dataquality.services.manifest import build_manifest
-from dataquality.services.payloads import CompletionPayloadSerializer
+from dataquality.services.payloads import CompletionPayloadSerializer, MalformedPayload, parse_json_document
 from dataquality.services.profiling import run_summary
 
 
@@ -76,29 +77,6 @@ class CallbackTokenScheme(OpenApiAuthenticationExtension):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
 
 
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The payload is larger than the callback accepts."
-    default_code = "payload_too_large"
-
-
-class BoundedJSONParser(JSONParser):
-    """JSON, refused with 413 above PROFILE_CALLBACK_MAX_BYTES by declared or by actual length.
-
-    It never buffers more than the limit plus one byte, whatever Content-Length claims.
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.PROFILE_CALLBACK_MAX_BYTES
-        declared = parser_context["request"].META.get("CONTENT_LENGTH") or "0"
-        if declared.isdigit() and int(declared) > limit:
-            raise PayloadTooLarge()
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise PayloadTooLarge()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
-
-
 class _NotebookView(APIView):
     authentication_classes = [CallbackTokenAuthentication]
     permission_classes = [IsAuthenticated]
@@ -120,7 +98,8 @@ _RunSummary = inline_serializer(
 
 
 class CompleteProfileRunView(_NotebookView):
-    parser_classes = [BoundedJSONParser]
+    # For the schema and the media type only: the body is read by `read_bounded_body`, never by DRF.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="complete_profile_run",
@@ -137,8 +116,15 @@ class CompleteProfileRunView(_NotebookView):
         },
     )
     def post(self, request, profile_run_id: str):
+        if not media_type_matches(JSONParser.media_type, request.content_type):
+            raise exceptions.UnsupportedMediaType(request.content_type)
+        body = read_bounded_body(request._request, settings.PROFILE_CALLBACK_MAX_BYTES)
         try:
-            profile_run = complete_profile_run(profile_run_id=profile_run_id, payload=request.data, source="callback")
+            payload = parse_json_document(body)
+        except MalformedPayload as error:
+            raise exceptions.ParseError(str(error)) from error
+        try:
+            profile_run = complete_profile_run(profile_run_id=profile_run_id, payload=payload, source="callback")
         except RunCanceled as error:
             raise Conflict(str(error)) from error
         return Response(run_summary(profile_run))

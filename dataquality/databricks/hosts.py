@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 
@@ -18,6 +19,23 @@ def base_url(host: str) -> str:
 def hostname(host: str) -> str:
     """The lower-cased hostname alone, for comparing hosts."""
     return _parse(host)[1]
+
+
+def scheme_and_port(host: str) -> tuple[str, int | None]:
+    """The scheme (`https` unless one is given) and the explicit port (None when there is none)."""
+    scheme, _, port = _parse(host)
+    return scheme, port
+
+
+def is_loopback(host: str) -> bool:
+    """Whether the host is this machine: `localhost`, 127.0.0.0/8 or ::1."""
+    name = hostname(host)
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse(host: str) -> tuple[str, str, int | None]:

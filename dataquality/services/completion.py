@@ -21,6 +21,7 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
+from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
 
@@ -33,7 +34,7 @@ PII_ANOMALY_TYPE = "potential_pii"
 PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
-    "started_at", "completed_at", "sampled", "profile_version",
+    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version",
 )
 
 
@@ -45,18 +46,32 @@ class RunCanceled(Exception):
         self.profile_run = profile_run
 
 
-def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callback") -> ProfileRun:
+class RunNoLongerActive(Exception):
+    """Raised with `only_if_active` when the run became final before this completion could apply."""
+
+    def __init__(self, profile_run: ProfileRun):
+        super().__init__(f"Profile run {profile_run.pk} is {profile_run.status} already.")
+        self.profile_run = profile_run
+
+
+def complete_profile_run(
+    *, profile_run_id, payload: Any, source: str = "callback", only_if_active: bool = False
+) -> ProfileRun:
     """Validate `payload` and make it the run's outcome, replacing any earlier one.
 
     Raises `rest_framework.exceptions.ValidationError` (nothing written), `ProfileRun.DoesNotExist`, or
     `RunCanceled`. Queued, running and failed runs accept a completion (a late or retried notebook knows
-    better than a timeout); the first completion wins, so a `completed` run is returned unchanged.
+    better than a timeout); the first completion wins, so a `completed` run is returned unchanged. With
+    `only_if_active` (the poll, which read the payload file), a run that became final meanwhile is left as it
+    is and `RunNoLongerActive` raised: the callback got there first.
     """
     already = ProfileRun.objects.filter(pk=profile_run_id).first()
+    if already is not None and only_if_active and already.is_final:
+        raise RunNoLongerActive(already)
     if already is not None and already.status == ProfileRunStatus.COMPLETED:
         return _kept(already, source)  # no need to read a payload that changes nothing
     data = parse_completion_payload(payload, profile_run_id=profile_run_id)
-    completed_at = data.get("completed_at") or timezone.now()
+    completed_at = timezone.now()  # our clock: the payload's may be skewed (it is kept as data)
     anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
     results, columns, column_values = _results_and_columns(profile_run_id, data.get("tables"))
     column_values = _withhold_pii_values(columns, column_values, anomalies)
@@ -65,6 +80,8 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
         if profile_run.status == ProfileRunStatus.CANCELED:
             raise RunCanceled(profile_run)
+        if only_if_active and profile_run.is_final:
+            raise RunNoLongerActive(profile_run)
         if profile_run.status == ProfileRunStatus.COMPLETED:  # completed by a callback that came first
             return _kept(profile_run, source)
         previous_status = profile_run.status
@@ -77,6 +94,8 @@ def complete_profile_run(*, profile_run_id, payload: Any, source: str = "callbac
         _apply_outcome(profile_run, data, completed_at, anomalies, results, columns)
         profile_run.save(update_fields=_RUN_FIELDS)
 
+    if profile_run.status == ProfileRunStatus.FAILED:
+        alert_on_failure_streak(profile_run)
     logger.info(
         "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s)",
         profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns), len(anomalies),
@@ -100,7 +119,8 @@ def _apply_outcome(
     tables = data.get("tables")
     profile_run.status = data["status"]
     profile_run.completed_at = completed_at
-    profile_run.started_at = profile_run.started_at or data.get("started_at")
+    profile_run.reported_started_at = data.get("started_at")
+    profile_run.reported_completed_at = data.get("completed_at")
     profile_run.anomaly_count = _first_given(data.get("anomaly_count"), len(anomalies))
     profile_run.row_count = _first_given(data.get("row_count"), _sum_known(result.row_count for result in results))
     profile_run.table_count = len(results) if tables is not None else None

@@ -1,4 +1,5 @@
-"""Validation of the completion payload (contract section 5), shared by the callback and the monitor sweep.
+"""Decoding and validation of the completion payload (contract section 5), shared by the callback and the
+monitor sweep.
 
 The serializers only validate: `complete_profile_run` writes. Bounds come from the model fields, so a
 payload that the database would refuse gets field errors instead of a database error.
@@ -6,6 +7,8 @@ payload that the database would refuse gets field errors instead of a database e
 
 from __future__ import annotations
 
+import json
+import math
 from collections import Counter
 from typing import Any
 
@@ -17,6 +20,51 @@ from rest_framework import serializers
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
 
 PAYLOAD_STATUSES = (ProfileRunStatus.COMPLETED, ProfileRunStatus.FAILED)
+# The payload's own shape nests 7 levels; `extra` gets room to spare, not unbounded recursion.
+MAX_PAYLOAD_DEPTH = 64
+
+
+class MalformedPayload(ValueError):
+    """The document is not JSON the app can store: not JSON at all, a non-finite number, or nested too deeply."""
+
+
+def parse_json_document(document: bytes | str) -> Any:
+    """A payload document, decoded strictly: NaN, Infinity and numbers beyond a float's range (`1e999`) are
+    refused, and so is nesting deeper than MAX_PAYLOAD_DEPTH. Raises `MalformedPayload` with the reason."""
+    try:
+        value = json.loads(document, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except MalformedPayload:
+        raise
+    except RecursionError:
+        raise MalformedPayload(f"The JSON document is nested more than {MAX_PAYLOAD_DEPTH} levels deep.") from None
+    except ValueError as exc:  # not JSON, not UTF-8, or an integer too long to read
+        raise MalformedPayload(f"Not a JSON document: {exc}") from None
+    if _depth_exceeds(value, MAX_PAYLOAD_DEPTH):
+        raise MalformedPayload(f"The JSON document is nested more than {MAX_PAYLOAD_DEPTH} levels deep.")
+    return value
+
+
+def _refuse_constant(name: str) -> None:
+    raise MalformedPayload(f"Numbers must be finite: {name} is not accepted.")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise MalformedPayload(f"Numbers must be finite: {text[:40]} is out of range.")
+    return number
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether containers nest deeper than `limit`, without recursion."""
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 _INTEGER_MAX = {models.BigIntegerField: 2**63 - 1, models.IntegerField: 2**31 - 1}
 
@@ -35,12 +83,18 @@ def _without_nul(value: Any) -> Any:
     return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
-def _json_without_nul(value: Any) -> Any:
-    """`_without_nul` through a JSON document, keys included: jsonb refuses NUL anywhere in it."""
+def _storable_json(value: Any, depth: int = 1) -> Any:
+    """`_without_nul` through a JSON document, keys included: jsonb refuses NUL anywhere in it. A non-finite
+    number or deeper nesting than MAX_PAYLOAD_DEPTH is a field error, whoever decoded the document: neither can
+    be stored as JSON."""
+    if depth > MAX_PAYLOAD_DEPTH:
+        raise serializers.ValidationError(f"Nested more than {MAX_PAYLOAD_DEPTH} levels deep.")
     if isinstance(value, dict):
-        return {_without_nul(key): _json_without_nul(item) for key, item in value.items()}
+        return {_without_nul(key): _storable_json(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [_json_without_nul(item) for item in value]
+        return [_storable_json(item, depth + 1) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise serializers.ValidationError("Numbers must be finite (no NaN or Infinity).")
     return _without_nul(value)
 
 
@@ -50,11 +104,15 @@ def _keep_whitespace(*names: str) -> dict[str, dict[str, bool]]:
 
 
 class ScalarTextField(serializers.CharField):
-    """A min or max value: text, a number or a boolean, stored as text."""
+    """A min or max value: text, a finite number or a boolean, stored as text."""
+
+    default_error_messages = {"not_finite": "Numbers must be finite (no NaN or Infinity)."}
 
     def to_internal_value(self, data: Any) -> str:
         if isinstance(data, bool):
             return "true" if data else "false"
+        if isinstance(data, float) and not math.isfinite(data):
+            self.fail("not_finite")
         return super().to_internal_value(_without_nul(data))
 
 
@@ -62,14 +120,14 @@ class ScalarTextField(serializers.CharField):
 class ScalarValueField(serializers.Field):
     """A top value as the engine reported it: a string, a number, a boolean or null."""
 
-    default_error_messages = {"invalid": "Expected a string, a number, a boolean or null."}
+    default_error_messages = {"invalid": "Expected a string, a finite number, a boolean or null."}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, (str, int, float, bool)):
+        if not isinstance(data, (str, int, float, bool)) or (isinstance(data, float) and not math.isfinite(data)):
             self.fail("invalid")
         return _without_nul(data)
 
@@ -114,7 +172,7 @@ class PayloadColumnSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data: Any) -> dict:
         validated = super().to_internal_value(data)
         undeclared = {key: value for key, value in data.items() if key not in self.fields}
-        validated["extra"] = _json_without_nul({**validated.get("extra", {}), **undeclared})
+        validated["extra"] = _storable_json({**validated.get("extra", {}), **undeclared})
         return validated
 
 

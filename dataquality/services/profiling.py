@@ -22,6 +22,7 @@ from django.utils import timezone
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.services import job_settings as jobs
+from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
 from dataquality.services.run_states import translate_state  # noqa: F401  (part of the service's surface)
 from dataquality.services.workspaces import get_client
@@ -159,11 +160,15 @@ class DataQualityProfilingService:
                 results.append(ProfilingLaunchResult(exc.profile_run, [exc.profile_run.error_message]))
         return results
 
-    def relaunch(self, profile_run: ProfileRun) -> ProfilingLaunchResult:
-        """Submit a run still `queued` again, with the same idempotency token (used by the sweep)."""
+    def relaunch(self, profile_run: ProfileRun, *, fail_on_transient: bool = True) -> ProfilingLaunchResult:
+        """Submit a run still `queued` again, with the same idempotency token (used by the sweep).
+
+        With `fail_on_transient=False`, a 429, 5xx or timeout leaves the run queued for the next attempt
+        and propagates; only a refusal marks it failed.
+        """
         client = self.client_for(profile_run.table_group)
         target = ProfilingTarget.for_table_group(profile_run.table_group)
-        return self._launch(client, target, profile_run)
+        return self._launch(client, target, profile_run, fail_on_transient=fail_on_transient)
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
         """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
@@ -199,7 +204,9 @@ class DataQualityProfilingService:
             raise ActiveRunExists(active) from None
         return profile_run
 
-    def _launch(self, client: DatabricksClient, target: ProfilingTarget, profile_run: ProfileRun) -> ProfilingLaunchResult:
+    def _launch(
+        self, client: DatabricksClient, target: ProfilingTarget, profile_run: ProfileRun, *, fail_on_transient: bool = True
+    ) -> ProfilingLaunchResult:
         warnings: list[str] = []
         try:
             job_id = self._ensure_job(client, target, warnings)
@@ -211,6 +218,8 @@ class DataQualityProfilingService:
                 job_id = self._create_job(client, target)
                 answer = self._launch_run(client, job_id, profile_run)
         except DatabricksError as exc:
+            if not (exc.permanent or fail_on_transient):
+                raise
             self._mark_launch_failed(profile_run, exc)
             raise LaunchFailed(profile_run) from exc
         self._mark_running(client, profile_run, job_id, answer, warnings)
@@ -294,8 +303,10 @@ class DataQualityProfilingService:
     @staticmethod
     def _mark_launch_failed(profile_run: ProfileRun, exc: DatabricksError) -> None:
         message = f"Databricks refused the launch: {exc}"
-        ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
+        moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
             status=ProfileRunStatus.FAILED, error_message=message, completed_at=timezone.now()
         )
         profile_run.refresh_from_db()
         logger.warning("Profile run %s failed to launch: %s", profile_run.pk, exc)
+        if moved:
+            alert_on_failure_streak(profile_run)

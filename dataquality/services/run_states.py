@@ -18,12 +18,16 @@ _CANCELED = {"CANCELED", "UPSTREAM_CANCELED"}
 _CANCELED_CODES = {"USER_CANCELED"}
 # Terminal life cycle states of the older `state` object; the newer `status.state` uses TERMINATED.
 _TERMINAL_LIFE_CYCLES = {"TERMINATED", "SKIPPED", "INTERNAL_ERROR"}
+# The states of a live run, old and new objects alike; any other value is one Databricks added since.
+_LIVE_LIFE_CYCLES = {"QUEUED", "PENDING", "RUNNING", "TERMINATING", "BLOCKED", "WAITING_FOR_RETRY", "WAITING"}
 
 
 @dataclass(frozen=True)
 class TranslatedState:
     status: str
     error_message: str = ""
+    life_cycle: str = ""
+    recognized: bool = True  # False for a life cycle state this code does not know (treated as running)
 
     @property
     def is_final(self) -> bool:
@@ -58,7 +62,7 @@ def _read(run: dict) -> tuple[str, str, str, set[str]]:
 def translate_state(run: dict) -> TranslatedState:
     life_cycle, result, message, canceled = _read(run or {})
     if life_cycle not in _TERMINAL_LIFE_CYCLES:
-        return TranslatedState(ProfileRunStatus.RUNNING)
+        return TranslatedState(ProfileRunStatus.RUNNING, life_cycle=life_cycle, recognized=life_cycle in _LIVE_LIFE_CYCLES)
     if life_cycle == "TERMINATED" and result in _SUCCESS:
         return TranslatedState(ProfileRunStatus.COMPLETED)
     if life_cycle == "TERMINATED" and result in canceled:

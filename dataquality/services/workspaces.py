@@ -16,7 +16,7 @@ from django.conf import settings
 
 from dataquality.databricks.client import DatabricksClient
 from dataquality.databricks.errors import ConnectionSettingsError, DatabricksNotConfigured
-from dataquality.databricks.hosts import base_url, hostname
+from dataquality.databricks.hosts import base_url, hostname, is_loopback, scheme_and_port
 
 if TYPE_CHECKING:
     from dataquality.models import Connection
@@ -24,16 +24,30 @@ if TYPE_CHECKING:
 _ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def validate_connection_settings(host: str, secret_ref: str) -> None:
-    """Raise `ConnectionSettingsError` (a ValueError) with a readable message when a connection's host
-    is not an allowed workspace or its `secret_ref` is not an allowed env var name."""
-    validate_workspace_host(host)
-    validate_secret_ref(secret_ref)
+def connection_errors(*, host: str, secret_ref: str, auth_type: str, client_id: str) -> dict[str, str]:
+    """The field errors of a connection as it would be saved, `{}` when it may be saved.
+
+    The one check behind the API's serializer, the admin's form and every use of a connection.
+    """
+    errors = {}
+    for field, check, value in (("host", validate_workspace_host, host), ("secret_ref", validate_secret_ref, secret_ref)):
+        try:
+            check(value)
+        except ConnectionSettingsError as exc:
+            errors[field] = str(exc)
+    if auth_type == "oauth_m2m" and not client_id:
+        errors["client_id"] = "OAuth M2M needs a client_id."
+    return errors
 
 
 def validate_workspace_host(host: str) -> None:
+    """An allowed workspace, over https on the default port. Plain http (or another port) only for a loopback
+    host and only with DATABRICKS_ALLOW_INSECURE_LOOPBACK (the local stand-in), since the token travels with every
+    call. The operator's own DATABRICKS_HOST is trusted as configured."""
     try:
         name = hostname(host)
+        url = base_url(host)
+        scheme, port = scheme_and_port(host)
     except ValueError as exc:
         raise ConnectionSettingsError(str(exc)) from None
     allowed = _allowed_hostnames()
@@ -42,14 +56,42 @@ def validate_workspace_host(host: str) -> None:
         raise ConnectionSettingsError(
             f"Host {name!r} is not an allowed Databricks workspace (DATABRICKS_ALLOWED_HOSTS: {listed})."
         )
+    if scheme == "https" and port in (None, 443):
+        return
+    if url == _configured_base_url() or (is_loopback(host) and settings.DATABRICKS_ALLOW_INSECURE_LOOPBACK):
+        return
+    raise ConnectionSettingsError(
+        f"Host {url!r} must use https on the default port; plain http or another port is allowed only for a "
+        "loopback host with DATABRICKS_ALLOW_INSECURE_LOOPBACK."
+    )
 
 
 def validate_secret_ref(secret_ref: str) -> None:
+    """The name of an env var of the connection's own: under DATABRICKS_SECRET_REF_PREFIX, and never a setting the
+    app itself reads (its token, client secret, callback secrets, SECRET_KEY, DATABASE_URL, ...), whatever the
+    prefix, so no connection can make the app send one of its own secrets to a workspace."""
     prefix = settings.DATABRICKS_SECRET_REF_PREFIX
     if not _ENV_VAR_NAME.match(secret_ref or ""):
         raise ConnectionSettingsError(f"secret_ref {secret_ref!r} is not an environment variable name.")
+    if secret_ref.upper() in _app_setting_names():
+        raise ConnectionSettingsError(
+            f"secret_ref {secret_ref!r} names a setting of this app; a connection's secret needs a variable of its own."
+        )
     if not secret_ref.startswith(prefix):
         raise ConnectionSettingsError(f"secret_ref {secret_ref!r} must start with {prefix!r}.")
+
+
+def _app_setting_names() -> set[str]:
+    """Every variable the settings read from the environment, and every Django setting's name."""
+    read = getattr(settings, "ENV_SETTINGS_READ", frozenset())
+    return {name.upper() for name in read} | {name for name in dir(settings) if name.isupper()}
+
+
+def _configured_base_url() -> str | None:
+    try:
+        return base_url(settings.DATABRICKS_HOST) if settings.DATABRICKS_HOST else None
+    except ValueError:
+        return None
 
 
 def get_client(connection: Connection | None = None) -> DatabricksClient:
@@ -102,16 +144,13 @@ def _default_workspace_problems() -> list[str]:
 
 
 def _connection_problems(connection: Connection) -> list[str]:
-    problems = []
-    for check, value in ((validate_workspace_host, connection.host), (validate_secret_ref, connection.secret_ref)):
-        try:
-            check(value)
-        except ConnectionSettingsError as exc:
-            problems.append(str(exc))
-    if not problems and not os.environ.get(connection.secret_ref, ""):
+    errors = connection_errors(
+        host=connection.host, secret_ref=connection.secret_ref,
+        auth_type=connection.auth_type, client_id=connection.client_id,
+    )
+    problems = list(errors.values())
+    if not errors.keys() & {"host", "secret_ref"} and not os.environ.get(connection.secret_ref, ""):
         problems.append(f"environment variable {connection.secret_ref} is not set")
-    if connection.auth_type == "oauth_m2m" and not connection.client_id:
-        problems.append("OAuth M2M needs a client_id")
     return problems
 
 

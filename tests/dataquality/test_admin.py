@@ -55,14 +55,14 @@ def test_runs_filter_by_status_and_search_by_databricks_id(admin_client, run):
 
 
 def test_connection_page_never_shows_the_secret(admin_client, monkeypatch):
-    monkeypatch.setenv("DATABRICKS_PROD_TOKEN", SECRET_VALUE)
-    connection = Connection.objects.create(name="prod", host="adb-1.azuredatabricks.net", secret_ref="DATABRICKS_PROD_TOKEN")
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_PROD", SECRET_VALUE)
+    connection = Connection.objects.create(name="prod", host="adb-1.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_PROD")
     for url in (
         reverse("admin:dataquality_connection_changelist"),
         reverse("admin:dataquality_connection_change", args=[connection.pk]),
     ):
         page = admin_client.get(url).content.decode()
-        assert "DATABRICKS_PROD_TOKEN" in page
+        assert "DATABRICKS_SECRET_REF_PROD" in page
         assert SECRET_VALUE not in page
 
 
@@ -77,6 +77,7 @@ def test_cancel_action_cancels_on_databricks(admin_client, run, workspace):
     assert workspace.bodies("runs/cancel") == [{"run_id": 9001}]
 
 
+@pytest.mark.django_db(transaction=True)  # the sweep reconciles from its own threads and connections
 def test_reconcile_action_applies_the_databricks_state(admin_client, run, workspace):
     workspace.mock.get(
         "https://adb-1234.5.azuredatabricks.net/api/2.2/jobs/runs/get",
@@ -148,7 +149,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_grou
     def add_rows(tag: str) -> None:
         dataset = Dataset.objects.create(name=f"dataset {tag}")
         connection_row = Connection.objects.create(
-            name=f"ws {tag}", host="https://adb-1.azuredatabricks.net", secret_ref="DATABRICKS_X"
+            name=f"ws {tag}", host="https://adb-1.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_X"
         )
         group = TableGroup.objects.create(dataset=dataset, connection=connection_row, name=tag, schema_name="s")
         Table.objects.create(table_group=group, schema_name="s", table_name=tag)

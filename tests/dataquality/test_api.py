@@ -106,13 +106,13 @@ def test_deleting_a_dataset_in_use_answers_409(api_client, table_group):
 
 
 def test_connection_must_name_an_allowed_host_and_a_prefixed_secret(staff_client, databricks_settings):
-    good = {"name": "prod", "host": "https://adb-1234.5.azuredatabricks.net", "secret_ref": "DATABRICKS_PROD_TOKEN"}
+    good = {"name": "prod", "host": "https://adb-1234.5.azuredatabricks.net", "secret_ref": "DATABRICKS_SECRET_REF_PROD"}
     created = staff_client.post("/data-quality/connections", good, format="json")
     assert created.status_code == 201, created.content
     evil_host = staff_client.post("/data-quality/connections", {**good, "name": "x", "host": "https://evil.example.com"}, format="json")
     assert evil_host.status_code == 400 and "host" in evil_host.json()["errors"]
     evil_secret = staff_client.post("/data-quality/connections", {**good, "name": "y", "secret_ref": "SECRET_KEY"}, format="json")
-    assert evil_secret.status_code == 400 and "DATABRICKS_" in evil_secret.json()["errors"]["secret_ref"][0]
+    assert evil_secret.status_code == 400 and "setting of this app" in evil_secret.json()["errors"]["secret_ref"][0]
     assert Connection.objects.count() == 1
 
 
@@ -215,14 +215,14 @@ def test_dataset_start_404_and_503(api_client, databricks_settings, table_group)
 def test_dataset_start_starts_nothing_when_one_group_cannot_reach_databricks(api_client, workspace, table_group):
     workspace.ready()
     unusable = Connection.objects.create(
-        name="unset", host="https://adb-1234.5.azuredatabricks.net", secret_ref="DATABRICKS_UNSET_SECRET_FOR_TESTS"
+        name="unset", host="https://adb-1234.5.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_UNSET_FOR_TESTS"
     )
     TableGroup.objects.create(dataset=table_group.dataset, name="z-last", schema_name="crm", connection=unusable)
 
     response = api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
 
     assert response.status_code == 503, response.content
-    assert "DATABRICKS_UNSET_SECRET_FOR_TESTS" in response.json()["detail"]
+    assert "DATABRICKS_SECRET_REF_UNSET_FOR_TESTS" in response.json()["detail"]
     assert ProfileRun.objects.count() == 0
     assert len(workspace.mock.calls) == 0
 

@@ -86,3 +86,14 @@ def test_newer_status_object_wins_over_the_older_state():
 
 def test_empty_answer_is_running():
     assert translate_state({}).status == "running"
+
+
+@pytest.mark.parametrize("answer", [old("SOMETHING_NEW"), new("FUTURE_STATE"), {}])
+def test_an_unknown_live_state_is_running_but_not_recognized(answer):
+    translated = translate_state(answer)
+    assert translated.status == "running" and not translated.recognized
+
+
+@pytest.mark.parametrize("answer", [old("RUNNING"), new("WAITING"), old("TERMINATED", "FAILED")])
+def test_known_states_are_recognized(answer):
+    assert translate_state(answer).recognized

@@ -107,8 +107,8 @@ def test_after_downtime_a_group_runs_once_not_once_per_missed_slot(workspace, ta
 
 def test_one_group_failing_does_not_stop_the_others(workspace, table_group, monkeypatch):
     workspace.ready()
-    monkeypatch.delenv("DATABRICKS_MISSING_TOKEN", raising=False)
-    other_workspace = Connection.objects.create(name="other", host=HOST, secret_ref="DATABRICKS_MISSING_TOKEN")
+    monkeypatch.delenv("DATABRICKS_SECRET_REF_MISSING", raising=False)
+    other_workspace = Connection.objects.create(name="other", host=HOST, secret_ref="DATABRICKS_SECRET_REF_MISSING")
     broken = TableGroup.objects.create(
         dataset=Dataset.objects.create(name="Finance"), connection=other_workspace, name="ledger", schema_name="fin"
     )
@@ -120,7 +120,7 @@ def test_one_group_failing_does_not_stop_the_others(workspace, table_group, monk
 
     assert (summary.due, summary.failed, summary.started) == (2, 1, 1)
     broken.refresh_from_db()
-    assert "DATABRICKS_MISSING_TOKEN is not set" in broken.schedule_last_skip_reason
+    assert "DATABRICKS_SECRET_REF_MISSING is not set" in broken.schedule_last_skip_reason
     assert broken.next_run_at == at(2026, 5, 4, 11)  # tried again at its next slot, not every minute
     assert ProfileRun.objects.get().table_group_id == table_group.pk
 

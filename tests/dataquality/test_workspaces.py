@@ -7,7 +7,7 @@ import responses
 from responses import matchers
 
 from dataquality.databricks import ConnectionSettingsError, DatabricksNotConfigured
-from dataquality.services.workspaces import get_client, validate_connection_settings, workspace_host
+from dataquality.services.workspaces import connection_errors, get_client, workspace_host
 from dataquality.models import Connection
 
 DEFAULT_HOST = "adb-1.azuredatabricks.net"
@@ -23,11 +23,11 @@ def databricks_settings(settings):
     settings.DATABRICKS_CLIENT_ID = ""
     settings.DATABRICKS_CLIENT_SECRET = ""
     settings.DATABRICKS_ALLOWED_HOSTS = []
-    settings.DATABRICKS_SECRET_REF_PREFIX = "DATABRICKS_"
+    settings.DATABRICKS_SECRET_REF_PREFIX = "DATABRICKS_SECRET_REF_"
     return settings
 
 
-def _connection(host: str = DEFAULT_HOST, secret_ref: str = "DATABRICKS_TEAM_TOKEN", **fields) -> Connection:
+def _connection(host: str = DEFAULT_HOST, secret_ref: str = "DATABRICKS_SECRET_REF_TEAM", **fields) -> Connection:
     return Connection(name="team", host=host, secret_ref=secret_ref, **fields)
 
 
@@ -79,15 +79,15 @@ def test_default_client_not_configured(databricks_settings, missing):
 
 def test_connection_client_uses_the_env_var_it_names(databricks_settings, monkeypatch):
     databricks_settings.DATABRICKS_ALLOWED_HOSTS = [DEFAULT_HOST, f"https://{OTHER_HOST}"]
-    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_TEAM", ENV_SECRET)
     client = get_client(_connection(host=f"{OTHER_HOST}/"))
     assert client.host == f"https://{OTHER_HOST}"
     _assert_calls_with(client, client.host, f"Bearer {ENV_SECRET}")
 
 
 def test_connection_client_with_oauth(databricks_settings, monkeypatch):
-    monkeypatch.setenv("DATABRICKS_TEAM_SECRET", ENV_SECRET)
-    client = get_client(_connection(secret_ref="DATABRICKS_TEAM_SECRET", auth_type="oauth_m2m", client_id="sp-team"))
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_TEAM_SECRET", ENV_SECRET)
+    client = get_client(_connection(secret_ref="DATABRICKS_SECRET_REF_TEAM_SECRET", auth_type="oauth_m2m", client_id="sp-team"))
     with responses.RequestsMock() as api:
         api.post(
             f"https://{DEFAULT_HOST}/oidc/v1/token",
@@ -99,7 +99,7 @@ def test_connection_client_with_oauth(databricks_settings, monkeypatch):
 
 
 def test_without_an_allow_list_only_the_default_host_is_allowed(monkeypatch):
-    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_TEAM", ENV_SECRET)
     assert get_client(_connection(host=f"https://{DEFAULT_HOST.upper()}")).host == f"https://{DEFAULT_HOST}"
     with pytest.raises(DatabricksNotConfigured, match=OTHER_HOST):
         get_client(_connection(host=OTHER_HOST))
@@ -107,7 +107,7 @@ def test_without_an_allow_list_only_the_default_host_is_allowed(monkeypatch):
 
 def test_a_host_outside_the_allow_list_is_refused(databricks_settings, monkeypatch):
     databricks_settings.DATABRICKS_ALLOWED_HOSTS = [OTHER_HOST]
-    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_TEAM", ENV_SECRET)
     with pytest.raises(DatabricksNotConfigured, match="not an allowed Databricks workspace"):
         get_client(_connection(host="https://evil.example.com"))
     with pytest.raises(DatabricksNotConfigured):
@@ -115,27 +115,27 @@ def test_a_host_outside_the_allow_list_is_refused(databricks_settings, monkeypat
 
 
 def test_a_secret_ref_without_the_prefix_is_refused(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "the-django-secret-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "an-unrelated-secret")
     with pytest.raises(DatabricksNotConfigured) as caught:
-        get_client(_connection(secret_ref="SECRET_KEY"))
-    assert "must start with 'DATABRICKS_'" in str(caught.value)
-    assert "the-django-secret-key" not in str(caught.value)
+        get_client(_connection(secret_ref="AWS_SECRET_ACCESS_KEY"))
+    assert "must start with 'DATABRICKS_SECRET_REF_'" in str(caught.value)
+    assert "an-unrelated-secret" not in str(caught.value)
 
 
 def test_an_unset_env_var_is_named_in_the_error(monkeypatch):
-    monkeypatch.delenv("DATABRICKS_TEAM_TOKEN", raising=False)
-    with pytest.raises(DatabricksNotConfigured, match="environment variable DATABRICKS_TEAM_TOKEN is not set"):
+    monkeypatch.delenv("DATABRICKS_SECRET_REF_TEAM", raising=False)
+    with pytest.raises(DatabricksNotConfigured, match="environment variable DATABRICKS_SECRET_REF_TEAM is not set"):
         get_client(_connection())
 
 
 def test_oauth_connection_without_client_id_is_not_configured(monkeypatch):
-    monkeypatch.setenv("DATABRICKS_TEAM_TOKEN", ENV_SECRET)
+    monkeypatch.setenv("DATABRICKS_SECRET_REF_TEAM", ENV_SECRET)
     with pytest.raises(DatabricksNotConfigured, match="client_id"):
         get_client(_connection(auth_type="oauth_m2m"))
 
 
 def test_every_problem_of_a_connection_is_named_at_once(monkeypatch):
-    monkeypatch.delenv("DATABRICKS_TEAM_TOKEN", raising=False)
+    monkeypatch.delenv("DATABRICKS_SECRET_REF_TEAM", raising=False)
     connection = _connection(host="https://elsewhere.example.com", secret_ref="SECRET_KEY", auth_type="oauth_m2m")
 
     with pytest.raises(DatabricksNotConfigured) as caught:
@@ -146,17 +146,19 @@ def test_every_problem_of_a_connection_is_named_at_once(monkeypatch):
     assert "elsewhere.example.com" in str(caught.value) and "client_id" in str(caught.value)
 
 
-def test_validate_connection_settings_for_the_serializer(databricks_settings):
+def test_connection_errors_name_the_field_for_the_serializer_and_the_admin(databricks_settings):
     databricks_settings.DATABRICKS_ALLOWED_HOSTS = [DEFAULT_HOST]
-    validate_connection_settings(f"https://{DEFAULT_HOST}/", "DATABRICKS_TEAM_TOKEN")
-    for host, secret_ref, message in [
-        ("https://evil.example.com", "DATABRICKS_TEAM_TOKEN", "not an allowed Databricks workspace"),
-        (f"https://{DEFAULT_HOST}/api", "DATABRICKS_TEAM_TOKEN", "must not contain a path"),
-        (DEFAULT_HOST, "AWS_SECRET_ACCESS_KEY", "must start with 'DATABRICKS_'"),
-        (DEFAULT_HOST, "DATABRICKS_TEAM TOKEN", "not an environment variable name"),
+    good = {"host": f"https://{DEFAULT_HOST}/", "secret_ref": "DATABRICKS_SECRET_REF_TEAM", "auth_type": "pat", "client_id": ""}
+    assert connection_errors(**good) == {}
+    for field, value, message in [
+        ("host", "https://evil.example.com", "not an allowed Databricks workspace"),
+        ("host", f"https://{DEFAULT_HOST}/api", "must not contain a path"),
+        ("secret_ref", "AWS_SECRET_ACCESS_KEY", "must start with 'DATABRICKS_SECRET_REF_'"),
+        ("secret_ref", "DATABRICKS_TEAM TOKEN", "not an environment variable name"),
+        ("auth_type", "oauth_m2m", "client_id"),
     ]:
-        with pytest.raises(ConnectionSettingsError, match=message):
-            validate_connection_settings(host, secret_ref)
+        errors = connection_errors(**{**good, field: value})
+        assert len(errors) == 1 and message in next(iter(errors.values()))
     assert issubclass(ConnectionSettingsError, ValueError)
 
 
