@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from dataquality.databricks import DatabricksError
 from dataquality.demo import warehouse
 from dataquality.demo.api import DemoApi
 from dataquality.demo.config import REPOSITORY_ROOT, USERNAME, DemoConfig
@@ -91,21 +92,35 @@ class Demo:
         call_command("migrate", interactive=False, verbosity=0)
         return ensure_demo_user(USERNAME, self.config.secrets.password)
 
-    def generate_warehouse(self) -> None:
+    def start_warehouse(self) -> subprocess.Popen | None:
+        """Generate the warehouse in a process of its own (its JVM is gone when it ends), meanwhile the database
+        and the services start; None when the current one is kept."""
         data_dir = self.config.emulator_data_dir
         if warehouse.is_generated(data_dir, scale=self.scale):
             self.say(f"  warehouse {warehouse.CATALOG}.{warehouse.SCHEMA} is current, kept")
-            return
+            return None
         command = [self.config.python, "-m", "dataquality.demo.warehouse", "--data-dir", str(data_dir),
                    "--scale", str(self.scale)]
-        log = self.config.logs_dir / "warehouse.log"
+        log = self.warehouse_log
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "wb") as output:
-            done = subprocess.run(command, cwd=REPOSITORY_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
-        if done.returncode != 0:
-            raise DemoFailed(f"Generating the warehouse failed; see {log}")
-        summary = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("Generated")]
-        self.say("  " + (summary[-1] if summary else f"generated (log: {log})"))
+            process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, env=self.env, stdout=output,
+                                       stderr=subprocess.STDOUT)
+        self.say(f"  generating {warehouse.CATALOG}.{warehouse.SCHEMA} on local Spark (log: {log})")
+        return process
+
+    def finish_warehouse(self, process: subprocess.Popen | None) -> None:
+        if process is None:
+            return
+        if process.wait() != 0:
+            raise DemoFailed(f"Generating the warehouse failed; see {self.warehouse_log}")
+        summary = [line for line in self.warehouse_log.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("Generated")]
+        self.say("  " + (summary[-1] if summary else "warehouse generated"))
+
+    @property
+    def warehouse_log(self):
+        return self.config.logs_dir / "warehouse.log"
 
     def services(self) -> list[Service]:
         config, logs = self.config, self.config.logs_dir
@@ -178,7 +193,7 @@ class Demo:
             return "not submitted"
         try:
             state = client.get_run(run["databricks_run_id"]).get("state", {})
-        except Exception as exc:  # noqa: BLE001 - progress only: a failed look-up must not stop the demo
+        except DatabricksError as exc:  # progress only: a failed look-up must not stop the demo
             return f"(unknown: {exc})"
         return " ".join(part for part in (state.get("life_cycle_state"), state.get("result_state")) if part)
 
@@ -189,12 +204,11 @@ class Demo:
         self.say()
         self.print_access(run_id, token, run.get("run_page_url"))
 
-    def print_access(self, run_id: str | None, token: str, run_page_url: str | None = None) -> None:
+    def print_access(self, run_id: str, token: str, run_page_url: str | None) -> None:
         web = self.config.web_url
         self.say(f"Log in as {USERNAME} / {self.config.secrets.password}   (REST token: {token})")
-        if run_id:
-            self.say(f"  Run report    {web}/data-quality/profile-runs/{run_id}/report")
-            self.say(f"  Run (API)     {web}/data-quality/profile-runs/{run_id}")
+        self.say(f"  Run report    {web}/data-quality/profile-runs/{run_id}/report")
+        self.say(f"  Run (API)     {web}/data-quality/profile-runs/{run_id}")
         self.say(f"  Admin         {web}/admin/")
         self.say(f"  API docs      {web}/api/docs")
         if run_page_url:
@@ -206,32 +220,40 @@ class Demo:
     def run(self, *, serve: bool = False) -> int:
         self.say(f"Demo in {self.config.var_dir}: web {self.config.web_url}, Databricks stand-in "
                  f"{self.config.emulator_url}")
-        self.say("1. Database and demo login")
-        token = self._timed("set-up", self.migrate_and_login)
-        self.say("2. Warehouse")
-        self._timed("warehouse", self.generate_warehouse)
-        with Stack(cwd=REPOSITORY_ROOT, env=self.env) as stack:
-            self.say("3. Services")
-            self._timed("services", lambda: self.start_services(stack))
-            api = DemoApi(self.config.web_url, token)
-            self.say("4. Profile run")
-            summary = self._timed("start", lambda: self.start_run(api))
-            run_id = summary["profile_run_id"]
-            try:
-                run = self._timed("profile run", lambda: self.wait_for(api, stack, run_id))
-            except KeyboardInterrupt:
-                api.cancel_run(run_id)  # so the stand-in stops the notebook before it is stopped itself
-                raise
-            if run["status"] != "completed":
-                raise DemoFailed(f"The run ended {run['status']}: {run.get('error_message')}")
-            self.print_summary(api, run, token)
-            self.say()
-            self.say(self.timer.line())
-            if serve:
-                self.serve(stack)
-            else:
-                self.say("Stopping the services (run `make serve` to keep them up and browse).")
+        self.say("1. Warehouse, database and demo login")
+        generating = self.start_warehouse()
+        try:
+            token = self._timed("set-up", self.migrate_and_login)
+            with Stack(cwd=REPOSITORY_ROOT, env=self.env) as stack:
+                self.say("2. Services")
+                self._timed("services", lambda: self.start_services(stack))
+                self._timed("warehouse (rest)", lambda: self.finish_warehouse(generating))
+                self.profile(stack, token, serve=serve)
+        finally:
+            if generating is not None and generating.poll() is None:  # interrupted or failed meanwhile
+                generating.kill()
+                generating.wait()
         return 0
+
+    def profile(self, stack: Stack, token: str, *, serve: bool) -> None:
+        api = DemoApi(self.config.web_url, token)
+        self.say("3. Profile run")
+        summary = self._timed("start", lambda: self.start_run(api))
+        run_id = summary["profile_run_id"]
+        try:
+            run = self._timed("profile run", lambda: self.wait_for(api, stack, run_id))
+        except KeyboardInterrupt:
+            api.cancel_run(run_id)  # so the stand-in stops the notebook before it is stopped itself
+            raise
+        if run["status"] != "completed":
+            raise DemoFailed(f"The run ended {run['status']}: {run.get('error_message')}")
+        self.print_summary(api, run, token)
+        self.say()
+        self.say(self.timer.line())
+        if serve:
+            self.serve(stack)
+        else:
+            self.say("Stopping the services (run `make serve` to keep them up and browse).")
 
     def serve(self, stack: Stack) -> None:
         self.say(f"Serving on {self.config.web_url} until Ctrl-C.")

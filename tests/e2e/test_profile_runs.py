@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileRun
-from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.sweep import reconcile_profile_runs
 
 # Planted in the small warehouse (see dataquality/demo/warehouse.py) and found at this scale.
 EXPECTED_TYPES = {"no_values", "potential_pii", "constant_column", "duplicate_key_values", "high_null_ratio",
@@ -11,9 +15,12 @@ EXPECTED_TYPES = {"no_values", "potential_pii", "constant_column", "duplicate_ke
 TABLES = {"customers", "orders", "payments", "products"}
 
 
-def _reconcile(profile_run_id: str) -> str:
-    """What the monitor does for a run whose callback never came."""
-    return poll_profile_run(profile_run=ProfileRun.objects.get(pk=profile_run_id))
+def _sweep(profile_run_id: str) -> str:
+    """The monitor's sweep, as beat runs it, on this run; what it did to it (completed, failed, ...)."""
+    summary = reconcile_profile_runs(run_ids=[profile_run_id])
+    assert summary.polled == 1, summary.line()
+    return next(name for name in ("completed", "failed", "canceled", "relaunched", "untouched")
+                if summary.counts()[name] == 1)
 
 
 def _assert_profiled(rest_api, profile_run_id: str) -> None:
@@ -51,7 +58,7 @@ def test_run_without_callback_is_completed_from_its_payload(rest_api, workspace,
     assert ended["state"]["result_state"] == "SUCCESS"
     assert rest_api.run(summary["profile_run_id"])["status"] == "running"  # no callback came
 
-    assert _reconcile(summary["profile_run_id"]) == "completed"
+    assert _sweep(summary["profile_run_id"]) == "completed"
     _assert_profiled(rest_api, summary["profile_run_id"])
 
 
@@ -73,7 +80,7 @@ def test_run_forced_to_fail(rest_api, workspace, table_group):
     summary = rest_api.start_run(table_group["id"])
     workspace.wait_until_ended(summary["databricks_run_id"])
 
-    assert _reconcile(summary["profile_run_id"]) == "failed"
+    assert _sweep(summary["profile_run_id"]) == "failed"
 
     run = rest_api.run(summary["profile_run_id"])
     assert run["status"] == "failed"
@@ -85,15 +92,29 @@ def test_run_past_its_databricks_timeout(rest_api, workspace, table_group):
     workspace.faults(force_run_result="FAILED", force_run_count=1)
     first = rest_api.start_run(table_group["id"])
     workspace.wait_until_ended(first["databricks_run_id"])
-    _reconcile(first["profile_run_id"])
+    _sweep(first["profile_run_id"])
     workspace.update_job(first["databricks_job_id"], timeout_seconds=3)  # less than the notebook needs
 
     summary = rest_api.start_run(table_group["id"])
     ended = workspace.wait_until_ended(summary["databricks_run_id"])
     assert ended["state"]["result_state"] == "TIMEDOUT"
 
-    assert _reconcile(summary["profile_run_id"]) == "failed"
+    assert _sweep(summary["profile_run_id"]) == "failed"
     assert "timed out" in rest_api.run(summary["profile_run_id"])["error_message"]
+
+
+def test_run_past_the_app_timeout_is_failed_and_canceled_on_databricks(rest_api, workspace, table_group, app_settings):
+    summary = rest_api.start_run(table_group["id"])
+    workspace.wait_until_running(summary["databricks_run_id"])
+    late = timezone.now() - timedelta(minutes=app_settings.PROFILE_RUN_TIMEOUT_MINUTES + 1)
+    ProfileRun.objects.filter(pk=summary["profile_run_id"]).update(started_at=late)
+
+    assert _sweep(summary["profile_run_id"]) == "failed"
+
+    run = rest_api.run(summary["profile_run_id"])
+    assert run["status"] == "failed" and "Timed out" in run["error_message"]
+    ended = workspace.wait_until_ended(summary["databricks_run_id"])
+    assert ended["state"]["result_state"] == "CANCELED"  # the notebook was stopped
 
 
 def test_429_burst_during_launch_starts_exactly_one_databricks_run(rest_api, workspace, table_group):
