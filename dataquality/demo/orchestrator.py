@@ -233,6 +233,7 @@ class Demo:
             if generating is not None and generating.poll() is None:  # interrupted or failed meanwhile
                 generating.kill()
                 generating.wait()
+        self.say(f"Everything the demo started is stopped; {time.monotonic() - self.timer.started:.1f} s in all.")
         return 0
 
     def profile(self, stack: Stack, token: str, *, serve: bool) -> None:
