@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -229,6 +231,20 @@ if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
 # The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
 # keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+
+# --- Drift against the group's previous completed run (docs/anomalies.md); a group's drift_thresholds override ---
+_DRIFT_DEFAULTS = {threshold.setting: threshold.default for threshold in DRIFT_THRESHOLDS}
+DRIFT_NULL_SHARE_INCREASE = env.float("DRIFT_NULL_SHARE_INCREASE", default=_DRIFT_DEFAULTS["DRIFT_NULL_SHARE_INCREASE"])
+DRIFT_DISTINCT_COUNT_FACTOR = env.float(
+    "DRIFT_DISTINCT_COUNT_FACTOR", default=_DRIFT_DEFAULTS["DRIFT_DISTINCT_COUNT_FACTOR"]
+)
+DRIFT_MEAN_SHIFT_STDDEVS = env.float("DRIFT_MEAN_SHIFT_STDDEVS", default=_DRIFT_DEFAULTS["DRIFT_MEAN_SHIFT_STDDEVS"])
+DRIFT_ROW_COUNT_DROP = env.float("DRIFT_ROW_COUNT_DROP", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_DROP"])
+DRIFT_ROW_COUNT_GROWTH = env.float("DRIFT_ROW_COUNT_GROWTH", default=_DRIFT_DEFAULTS["DRIFT_ROW_COUNT_GROWTH"])
+try:
+    validate_drift_thresholds({threshold.key: globals()[threshold.setting] for threshold in DRIFT_THRESHOLDS})
+except ValidationError as exc:
+    raise ImproperlyConfigured(f"DRIFT_* settings: {' '.join(exc.messages)}") from None
 
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from dataquality.cron import validate_cron_expression, validate_timezone_name
+from dataquality.drift_catalogue import validate_drift_thresholds
 
 
 class Connection(models.Model):
@@ -83,6 +84,10 @@ class TableGroup(models.Model):
     next_run_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     schedule_last_skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
     schedule_last_skip_reason = models.TextField(blank=True, default="", editable=False)
+    drift_thresholds = models.JSONField(
+        null=True, blank=True, default=dict, validators=[validate_drift_thresholds],
+        help_text='Overrides of the drift thresholds for this group, e.g. {"row_count_drop": 0.3}.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

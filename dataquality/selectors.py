@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dataquality.models import ProfileColumnValue, ProfileResult, ProfileRun
+from dataquality.models import ProfileColumnValue, ProfileResult, ProfileRun, ProfileRunStatus
 
 
 def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:
@@ -30,3 +30,16 @@ def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:
     for result in results:
         result.profile_columns = columns_by_table[(result.schema_name, result.table_name)]
     return results
+
+
+def previous_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
+    """The group's last completed run created before this one: what this run is compared with."""
+    return (
+        ProfileRun.objects.filter(
+            table_group_id=profile_run.table_group_id,
+            status=ProfileRunStatus.COMPLETED,
+            created_at__lt=profile_run.created_at,
+        )
+        .order_by("-created_at")
+        .first()
+    )

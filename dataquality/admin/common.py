@@ -41,6 +41,7 @@ class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    classes = ["dq-readonly-inline"]  # admin.css hides the row titles, which repeat the row's own columns
 
 
 def severity_badge(severity: str):

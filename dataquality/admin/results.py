@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from dataquality.admin.common import ReadOnlyAdmin, severity_badge
 from dataquality.models import ProfileAnomaly, ProfileColumn
 from dataquality.reports.display import short_run_id
+from dataquality.reports.severity import ordered_severities
 
 
 def run_link(profile_run_id):
@@ -16,12 +17,24 @@ def run_link(profile_run_id):
     return format_html('<a href="{}" title="{}">{}</a>', url, profile_run_id, short_run_id(profile_run_id))
 
 
+class SeverityFilter(admin.SimpleListFilter):
+    """The severities present, most severe first (not alphabetically, which would put low before medium)."""
+
+    title = "severity"
+    parameter_name = "severity"
+
+    def lookups(self, request, model_admin):
+        present = ProfileAnomaly.objects.values_list("severity", flat=True).distinct()
+        return [(severity, severity) for severity in ordered_severities(present)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(severity=self.value()) if self.value() else queryset
+
+
 @admin.register(ProfileAnomaly)
 class ProfileAnomalyAdmin(ReadOnlyAdmin):
-    list_display = [
-        "severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "report", "detected_at",
-    ]
-    list_filter = ["severity", "anomaly_type", "profile_run", "table_name"]
+    list_display = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "report"]
+    list_filter = [SeverityFilter, "anomaly_type", "profile_run", "table_name"]
     search_fields = ["description", "table_name", "column_name", "anomaly_type", "profile_run__profile_run_id"]
     list_select_related = ["profile_run"]
     ordering = ["-detected_at", "id"]

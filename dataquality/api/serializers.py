@@ -44,7 +44,7 @@ class TableGroupSerializer(serializers.ModelSerializer):
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
             "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
             "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
-            "created_at", "updated_at",
+            "drift_thresholds", "created_at", "updated_at",
         ]
         read_only_fields = [
             "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",

@@ -106,7 +106,8 @@ class RunExecutor:
             try:
                 self.tick()
             except Exception:  # noqa: BLE001 - one bad pass must not stop every later run
-                logger.exception("emulator supervisor pass failed")
+                if not self._stopping.is_set():
+                    logger.exception("emulator supervisor pass failed")
 
     def _promote_queued(self) -> None:
         for run in reversed(self._store.list_runs(states=("QUEUED",))):

@@ -43,7 +43,11 @@ class JobsApi:
     # --- Jobs -------------------------------------------------------------------------------------
 
     def create(self, request: ApiRequest) -> dict:
-        settings = validated_settings(dict(request.body), request.version)
+        body = dict(request.body)
+        # Permissions are part of the create request, not of the job's settings; the emulator enforces none.
+        if not isinstance(body.pop("access_control_list", []), list):
+            raise invalid_parameter("access_control_list must be a list.")
+        settings = validated_settings(body, request.version)
         return {"job_id": self._store.create_job(settings)["job_id"]}
 
     def get(self, request: ApiRequest) -> dict:

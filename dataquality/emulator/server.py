@@ -49,7 +49,9 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         self.executor.start()
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="emulator-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="emulator-http", daemon=True
+        )
         self._thread.start()
         return self
 

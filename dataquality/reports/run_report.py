@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.drift_catalogue import DRIFT_TYPES
+from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
     format_count,
@@ -27,12 +28,13 @@ from dataquality.reports.display import (
 )
 from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
+from dataquality.selectors import previous_completed_run
 from dataquality.services.manifest import qualified_table_name
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 
 # The catalogue's id for potential PII: such a column shows counts only, never a value.
 PII_ANOMALY_TYPE = "potential_pii"
-_CATALOGUE = {entry.id: entry for entry in ANOMALY_TYPES}
+_CATALOGUE = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES)}
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
 
@@ -214,19 +216,6 @@ class RunReport:
 def get_report_run(profile_run_id) -> ProfileRun:
     """The run with its group and dataset (raises ProfileRun.DoesNotExist)."""
     return ProfileRun.objects.select_related("table_group__dataset").get(pk=profile_run_id)
-
-
-def previous_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
-    """The group's last completed run created before this one: what this run is compared with."""
-    return (
-        ProfileRun.objects.filter(
-            table_group_id=profile_run.table_group_id,
-            status=ProfileRunStatus.COMPLETED,
-            created_at__lt=profile_run.created_at,
-        )
-        .order_by("-created_at")
-        .first()
-    )
 
 
 class TableNotInRun(Exception):

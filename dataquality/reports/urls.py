@@ -1,8 +1,12 @@
+from django.templatetags.static import static
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from dataquality.reports import views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on every page that names none (the admin's, files): answer it, not 404.
+    path("favicon.ico", RedirectView.as_view(url=static("dataquality/favicon.svg"), permanent=True)),
     path("", views.LandingView.as_view(), name="landing"),
     # No trailing slash needed, one accepted (contract section 3).
     re_path(

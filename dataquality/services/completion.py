@@ -2,6 +2,7 @@
 
 The payload is validated before any write, then the run's rows are replaced in one transaction under a lock
 on the run row, so a repeated or concurrent callback leaves exactly one set of anomalies, results and columns.
+A run that completes gets its drift against the group's previous completed run in that same transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataquality.models import (
     ProfileRunStatus,
 )
 from dataquality.services.alerts import alert_on_failure_streak
+from dataquality.services.drift import drift_anomalies
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
 
@@ -91,14 +93,23 @@ def complete_profile_run(
         ProfileResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
         ProfileColumn.objects.bulk_create(columns, batch_size=BATCH_SIZE)
         ProfileColumnValue.objects.bulk_create(column_values, batch_size=BATCH_SIZE)
+        drift = []
+        if data["status"] == ProfileRunStatus.COMPLETED:
+            drift = drift_anomalies(
+                profile_run=profile_run, results=results, columns=columns, column_values=column_values,
+                reported=anomalies, detected_at=completed_at,
+            )
+            ProfileAnomaly.objects.bulk_create(drift, batch_size=BATCH_SIZE)
         _apply_outcome(profile_run, data, completed_at, anomalies, results, columns)
+        profile_run.anomaly_count += len(drift)
         profile_run.save(update_fields=_RUN_FIELDS)
 
     if profile_run.status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     logger.info(
-        "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s)",
-        profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns), len(anomalies),
+        "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s), %d of drift",
+        profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns),
+        len(anomalies) + len(drift), len(drift),
     )
     return profile_run
 

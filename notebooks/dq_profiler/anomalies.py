@@ -181,7 +181,6 @@ COLUMN_CHECKS: dict[str, Callable[[Column, Context], Finding | None]] = {
     "constant_column": _constant_column,
     "duplicate_key_values": _duplicate_key_values,
 }
-TABLE_CHECKS = ("row_count_drop",)
 
 
 def _anomaly(table: Mapping[str, Any], column_name: str | None, type_id: str, finding: Finding, detected_at: str):
@@ -195,26 +194,17 @@ def _anomaly(table: Mapping[str, Any], column_name: str | None, type_id: str, fi
     }
 
 
-def row_count_drop(row_count: int, previous_row_count: int | None, thresholds: Thresholds) -> Finding | None:
-    if not previous_row_count or row_count >= thresholds["row_count_drop_ratio"] * previous_row_count:
-        return None
-    return Finding(f"{row_count} rows, down from {previous_row_count} in the previous completed run")
-
-
 def detect_anomalies(
     table: Mapping[str, Any],
     *,
     thresholds: Thresholds,
-    previous_row_count: int | None,
     detected_at: str,
     today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """The anomalies of one profiled table. An empty table only gets the row-count check: no column noise."""
+    """The anomalies of one profiled table; none for an empty table (no column noise). Comparisons with the
+    previous run, such as a row-count drop, are the server's drift checks."""
     context = Context(thresholds, today or dt.datetime.now(dt.timezone.utc).date())
     found = []
-    drop = row_count_drop(table["row_count"], previous_row_count, thresholds)
-    if drop:
-        found.append(_anomaly(table, None, "row_count_drop", drop, detected_at))
     if table["row_count"] == 0:
         return found
     for column in table["columns"]:

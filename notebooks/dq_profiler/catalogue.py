@@ -1,7 +1,8 @@
 """The anomaly catalogue as data: one entry per type, modelled on DataKitchen TestGen's hygiene issues.
 
 Standard library only. `docs/anomalies.md` lists the same entries; a test keeps the two in step. The rules that
-apply each entry live in `anomalies.py`, their thresholds in `thresholds.py`.
+apply each entry live in `anomalies.py`, their thresholds in `thresholds.py`. Types that compare a run with the
+group's previous one (drift, such as a row-count drop) are the server's, in `dataquality/drift_catalogue.py`.
 """
 
 from __future__ import annotations
@@ -115,13 +116,6 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "A key-like column (integer, string or decimal, never floating point; named id, *_id, *_key, *_code or "
         "*_number, or at least 99% distinct) where some value occurs more than once, checked exactly.",
         ("key_distinct_min_ratio",),
-    ),
-    AnomalyType(
-        "row_count_drop",
-        "Row count drop",
-        HIGH,
-        "The table has fewer than half the rows it had in the group's previous completed run.",
-        ("row_count_drop_ratio",),
     ),
 )
 

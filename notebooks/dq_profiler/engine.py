@@ -48,7 +48,6 @@ class ProfileOptions:
     thresholds: Mapping[str, float] | None = None  # overrides of DEFAULT_THRESHOLDS
     sample_percent: float | None = None  # 0 < p <= 100
     sample_min_rows: int | None = None  # never sample below this many rows
-    previous_row_counts: Mapping[str, int] | None = None  # "schema.table" -> row count of the last completed run
     max_workers: int = 4  # tables profiled concurrently
     columns_per_pass: int = 200
 
@@ -89,10 +88,7 @@ def profile_dataframe(
         "sampled": sampled,
         "columns": columns,
     }
-    previous = (options.previous_row_counts or {}).get(f"{schema_name}.{table_name}")
-    table["anomalies"] = detect_anomalies(
-        table, thresholds=thresholds, previous_row_count=previous, detected_at=utc_now()
-    )
+    table["anomalies"] = detect_anomalies(table, thresholds=thresholds, detected_at=utc_now())
     _withhold_pii_values(table)
     return table
 

@@ -29,8 +29,6 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "pii_value_min_ratio": 0.8,
     # duplicate_key_values: approximate distinct share that makes an unnamed column a key candidate.
     "key_distinct_min_ratio": 0.99,
-    # row_count_drop: the current row count as a fraction of the previous completed run's.
-    "row_count_drop_ratio": 0.5,
 }
 
 

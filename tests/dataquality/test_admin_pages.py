@@ -78,11 +78,16 @@ def test_anomaly_list_filters_by_severity_type_run_and_table(admin_client, run, 
         page = admin_client.get(url, query).content.decode()
         return {text for text in ("2 duplicates", "40% nulls", "leading spaces", "other run&#x27;s anomaly") if text in page}
 
-    assert shown(severity__exact="high") == {"2 duplicates", "other run&#x27;s anomaly"}
+    assert shown(severity="high") == {"2 duplicates", "other run&#x27;s anomaly"}
     assert shown(anomaly_type__exact="duplicate_key_values") == {"2 duplicates"}
     assert shown(profile_run__profile_run_id__exact=str(run.pk)) == {"2 duplicates", "40% nulls", "leading spaces"}
     assert shown(table_name__exact="sales.customers") == {"40% nulls"}
     assert shown(q="duplicates") == {"2 duplicates"}
+
+
+def test_severity_filter_lists_the_most_severe_first(admin_client, run):
+    page = admin_client.get(reverse("admin:dataquality_profileanomaly_changelist")).content.decode()
+    assert page.index("?severity=high") < page.index("?severity=medium") < page.index("?severity=low")
 
 
 def test_anomaly_severity_is_coloured(admin_client, run):

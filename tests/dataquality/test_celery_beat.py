@@ -3,6 +3,7 @@ second pass): beat sends the schedule task, the worker starts the due group's ru
 
 import datetime as dt
 import time
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -26,9 +27,11 @@ def test_beat_and_worker_start_a_due_group_once(table_group, tmp_path):
     TableGroup.objects.filter(pk=table_group.pk).update(
         schedule_cron="*/5 * * * *", next_run_at=timezone.now() - dt.timedelta(minutes=1)
     )
+    queue = f"test-{uuid.uuid4().hex}"
+    env = {**LAUNCH_ENV, "CELERY_TASK_DEFAULT_QUEUE": queue}
     with StubDatabricks() as databricks:
-        worker = start_worker("celery", databricks.url, **LAUNCH_ENV)
-        beat = start_celery(["beat", "--schedule", str(tmp_path / "beat-schedule")], databricks.url, **LAUNCH_ENV)
+        worker = start_worker(queue, databricks.url, **env)
+        beat = start_celery(["beat", "--schedule", str(tmp_path / "beat-schedule")], databricks.url, **env)
         try:
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline and not ProfileRun.objects.filter(status="running").exists():

@@ -4,12 +4,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from dataquality.models import TableGroup
-from tests.conftest import _token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +15,8 @@ URL = "/data-quality/table-groups"
 
 
 @pytest.fixture
-def editor_client(django_user_model):
-    """A user allowed to read and write table groups, whatever the roles of the deployment."""
-    editor = django_user_model.objects.create_user(username="editor")
-    editor.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_tablegroup", "change_tablegroup", "view_tablegroup"])
-    )
-    return _token_client(editor)
+def editor_client(permitted_client):
+    return permitted_client("add_tablegroup", "change_tablegroup", "view_tablegroup")
 
 
 def group_body(table_group, **schedule) -> dict:
@@ -118,9 +111,11 @@ def admin_form(table_group, **changes) -> dict:
 
 def test_the_admin_form_refuses_a_bad_schedule(admin_client, table_group):
     url = reverse("admin:dataquality_tablegroup_change", args=[table_group.pk])
-    page = admin_client.post(url, admin_form(table_group, schedule_cron="0 6 * *", schedule_timezone="Nowhere/Town"))
+    bad = {"schedule_cron": "0 6 * *", "schedule_timezone": "Nowhere/Town", "drift_thresholds": '{"row_count_drop": 2}'}
+    page = admin_client.post(url, admin_form(table_group, **bad))
     assert page.status_code == 200  # the form again, with its errors
-    assert "five fields" in page.content.decode() and "IANA" in page.content.decode()
+    for reason in ("five fields", "IANA", "row_count_drop must be greater than 0 and at most 1"):
+        assert reason in page.content.decode()
     table_group.refresh_from_db()
     assert table_group.schedule_cron == "" and table_group.next_run_at is None
 

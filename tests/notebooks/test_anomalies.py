@@ -2,7 +2,7 @@
 
 import pytest
 
-from notebooks.dq_profiler import ProfileOptions, profile_dataframe
+from notebooks.dq_profiler import profile_dataframe
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 
 ROWS = 100
@@ -37,7 +37,6 @@ PLANTED = {
     "potential_pii": "contact",
     "constant_column": "constant",
     "duplicate_key_values": "order_id",
-    "row_count_drop": None,  # a table-level anomaly
 }
 # Clean data that sits just inside each rule: all-numeric and all-date text, 30% nulls, true and false both.
 CLEAN_SQL = f"""
@@ -53,12 +52,10 @@ SELECT id,
        CASE WHEN id % 2 = 0 THEN 'yes' ELSE 'no' END AS agreed
 FROM range({ROWS})
 """
-PREVIOUS = {"qa.planted": 1000, "qa.clean": ROWS}
 
 
 def _profile(spark, sql, table_name):
-    options = ProfileOptions(previous_row_counts=PREVIOUS)
-    return profile_dataframe(spark.sql(sql), schema_name="qa", table_name=table_name, options=options)
+    return profile_dataframe(spark.sql(sql), schema_name="qa", table_name=table_name)
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +102,3 @@ def test_an_empty_table_raises_no_column_anomalies(spark):
     assert table["row_count"] == 0
     assert table["anomalies"] == []
 
-
-def test_an_emptied_table_still_reports_its_row_count_drop(spark):
-    empty = spark.sql(CLEAN_SQL).limit(0)
-    options = ProfileOptions(previous_row_counts={"qa.emptied": 500})
-    table = profile_dataframe(empty, schema_name="qa", table_name="emptied", options=options)
-    assert [(a["anomaly_type"], a["column_name"]) for a in table["anomalies"]] == [("row_count_drop", None)]
-    assert "500" in table["anomalies"][0]["description"]

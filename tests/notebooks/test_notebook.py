@@ -26,7 +26,9 @@ def write_tables(spark, root):
             [("FR", "France"), ("DE", None), ("IT", "Italy")], "code string, name string"
         ),
         "nb_sales.orders": spark.createDataFrame(
-            [(i, f"C{i % 4}", float(i) * 1.5) for i in range(1, 41)], "order_id int, customer string, amount double"
+            # `currency` is constant: an anomaly the engine raises itself.
+            [(i, f"C{i % 4}", float(i) * 1.5, "EUR") for i in range(1, 41)],
+            "order_id int, customer string, amount double, currency string",
         ),
         "nb_sales.orders_tmp": spark.createDataFrame([(1,)], "id int"),
     }
@@ -61,8 +63,12 @@ def assert_profiled(document):
     ]
     assert document["row_count"] == 43
     assert document["anomaly_count"] == len(document["anomalies"])
-    # 40 rows against 400 last time: the row-count drop is flagged under the qualified name.
-    assert any(a["table_name"] == "nb_sales.orders" for a in document["anomalies"])
+    # The manifest still carries last run's row counts (contract section 3), but 40 rows against 400 is the
+    # server's drift check now: the engine raises no row-count drop of its own.
+    assert not any(a["anomaly_type"] == "row_count_drop" for a in document["anomalies"])
+    assert ("nb_sales.orders", "currency", "constant_column") in {
+        (a["table_name"], a["column_name"], a["anomaly_type"]) for a in document["anomalies"]
+    }
 
 
 def test_notebook_runs_as_a_script_on_local_spark(spark, tmp_path):

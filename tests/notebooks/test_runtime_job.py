@@ -104,7 +104,6 @@ def test_profiles_what_the_manifest_says_and_delivers_one_document_twice(dbutils
     assert [s.load(TableNameSpark()) for s in sources] == ["`main`.`ref`.`country`", "`main`.`sales`.`orders`"]
     assert options.thresholds == {"null_ratio": 0.2}
     assert (options.sample_percent, options.sample_min_rows) == (25.0, 1000)
-    assert options.previous_row_counts == {"ref.country": 250}
 
     assert callback.body == payload_text(dbutils).encode("utf-8")
     assert json.loads(callback.body) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
@@ -151,7 +150,7 @@ def test_unreachable_api_falls_back_to_widgets_and_still_writes_the_payload(dbut
     (sources, options), = engine.calls
     assert listed == [("hive_metastore", "sales")]
     assert [s.load(TableNameSpark()) for s in sources] == ["`hive_metastore`.`sales`.`orders`"]
-    assert options.thresholds is None and options.previous_row_counts is None
+    assert options.thresholds is None
     assert summary["manifest_source"] == "widgets"
     assert summary["callback_delivered"] is False and summary["payload_written"] is True
     assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}

@@ -68,7 +68,6 @@ def test_manifest_from_the_api_with_the_bearer_token():
     assert manifest.tables == (TableRef("sales", "customers"), TableRef("ref", "country"))
     assert (manifest.sample_percent, manifest.sample_min_rows) == (10.0, 5000)
     assert manifest.thresholds == {"null_ratio": 0.1}
-    assert manifest.previous_row_counts == {"sales.customers": 120}
 
 
 def test_unavailable_api_falls_back_to_the_widgets_after_retries(caplog):
@@ -130,5 +129,5 @@ def test_null_optional_fields_are_accepted():
          "previous_row_counts": None, "tables": None},
         profile_run_id=RUN_ID,
     )
-    assert manifest.tables == () and manifest.thresholds is None and manifest.previous_row_counts == {}
+    assert manifest.tables == () and manifest.thresholds is None
     assert manifest.sample_percent is None and manifest.table_group_id == "3"

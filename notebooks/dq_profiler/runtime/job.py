@@ -45,7 +45,6 @@ def build_profile_options(manifest: Manifest) -> ProfileOptions:
         thresholds=manifest.thresholds,
         sample_percent=manifest.sample_percent,
         sample_min_rows=manifest.sample_min_rows,
-        previous_row_counts=manifest.previous_row_counts or None,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,7 +53,6 @@ class Manifest:
     sample_min_rows: int | None = None
     tables: tuple[TableRef, ...] = ()
     thresholds: dict[str, Any] | None = None
-    previous_row_counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_document(cls, document: Any, *, profile_run_id: str) -> Manifest:
@@ -78,9 +77,6 @@ class Manifest:
                     for table in document.get("tables") or ()
                 ),
                 thresholds=dict(document["thresholds"]) if document.get("thresholds") else None,
-                previous_row_counts={
-                    str(key): int(count) for key, count in (document.get("previous_row_counts") or {}).items()
-                },
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidManifest(f"the manifest is malformed: {error!r}") from error

@@ -4,7 +4,10 @@ import pytest
 
 
 def test_create_then_get_applies_databricks_defaults(api):
-    job_id = api.create_job(tags={"group": "7"}, parameters=[{"name": "table_group_id", "default": "7"}])
+    job_id = api.create_job(
+        tags={"group": "7"}, parameters=[{"name": "table_group_id", "default": "7"}],
+        access_control_list=[{"group_name": "data-quality", "permission_level": "CAN_VIEW"}],
+    )
 
     job = api.get("/api/2.2/jobs/get", job_id=job_id).json()
 
@@ -13,6 +16,7 @@ def test_create_then_get_applies_databricks_defaults(api):
     assert settings["name"] == "emulator-test" and settings["tags"] == {"group": "7"}
     assert settings["max_concurrent_runs"] == 1 and settings["timeout_seconds"] == 0
     assert settings["queue"] == {"enabled": True}  # jobs created through 2.2 queue by default
+    assert "access_control_list" not in settings  # a create-time request field, not a setting
     assert settings["tasks"][0]["notebook_task"]["notebook_path"].endswith("/notebooks/tiny")
 
 

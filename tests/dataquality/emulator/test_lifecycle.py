@@ -150,7 +150,11 @@ def test_a_run_active_when_the_emulator_died_ends_internal_error_and_its_process
     queued = api.run_now(job_id, job_parameters={"mode": "ok"})
     child = child_pid(first, running)
     # The emulator dies without cleaning up: its supervisor stops, but nothing is killed and no state changes.
-    monkeypatch.setattr(first.executor, "stop", first.executor._stopping.set)
+    def crash():
+        first.executor._stopping.set()
+        first.executor._thread.join()
+
+    monkeypatch.setattr(first.executor, "stop", crash)
     first.stop()
     assert is_alive(child)
 
