@@ -6,7 +6,7 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +21,7 @@ from .store import Store
 
 _JOBS_PATH = re.compile(r"^/api/(2\.1|2\.2)/jobs/(.+?)/?$")
 _RUN_PAGE = re.compile(r"^/jobs/(\d+)/runs/(\d+)/?$")
+_HOST_HEADER = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
 DBFS_READ = "/api/2.0/dbfs/read"
 FAULTS_PATH = "/emulator/faults"
 INDEX_RUNS = 100
@@ -46,18 +47,22 @@ class Response:
 
 
 class EmulatorApp:
-    def __init__(self, *, token: str, store: Store, jobs: JobsApi, files: FilesApi, faults: FaultInjector, base_url) -> None:
+    def __init__(
+        self, *, token: str, store: Store, jobs: JobsApi, files: FilesApi, faults: FaultInjector, server_url
+    ) -> None:
         self._token = token.encode()
         self._store = store
         self._jobs_routes = jobs.routes()
         self._files = files
         self._faults = faults
-        self._base_url = base_url
+        self._server_url = server_url
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
         parts = urlsplit(target)
         query = {name: values[-1] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
-        request = ApiRequest(method=method, path=parts.path, query=query, headers=headers)
+        request = ApiRequest(
+            method=method, path=parts.path, query=query, headers=headers, base_url=self._base_url(headers)
+        )
         try:
             return self._route(request, body)
         except ApiError as error:
@@ -68,7 +73,7 @@ class EmulatorApp:
         if path == "/healthz":
             return Response.json({"status": "ok"})
         if request.method == "GET" and path == "/":
-            return Response.html(render_index(self._store.list_runs()[:INDEX_RUNS], self._base_url()))
+            return Response.html(render_index(self._store.list_runs()[:INDEX_RUNS]))
         if request.method == "GET" and _RUN_PAGE.match(path):
             return self._run_page(*map(int, _RUN_PAGE.match(path).groups()))
         if path == FAULTS_PATH:
@@ -96,6 +101,11 @@ class EmulatorApp:
             raw = self._files.download(request)
             return Response(raw.status, raw.body, raw.headers)
         raise endpoint_not_found(method, path)
+
+    def _base_url(self, headers: Mapping[str, str]) -> str:
+        """The address the client used (its Host header), so that links work behind any name or port mapping."""
+        host = (headers.get("Host") or "").strip()
+        return f"http://{host}" if _HOST_HEADER.match(host) else self._server_url()
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         """401 without a bearer credential; 403 "Invalid access token." for a wrong one, as Databricks answers
@@ -138,4 +148,4 @@ def _json_body(body: bytes) -> dict:
 
 def _with_body(request: ApiRequest, body: bytes, *, version: str) -> ApiRequest:
     parsed = _json_body(body) if request.method not in ("GET", "HEAD") else {}
-    return ApiRequest(request.method, request.path, version, request.query, parsed, request.headers)
+    return replace(request, version=version, body=parsed)

@@ -19,11 +19,10 @@ ACTIVE_FOR_LISTING = ("QUEUED", "PENDING", "RUNNING", "TERMINATING")
 
 
 class JobsApi:
-    def __init__(self, store: Store, executor: RunExecutor, faults: FaultInjector, base_url: Callable[[], str]) -> None:
+    def __init__(self, store: Store, executor: RunExecutor, faults: FaultInjector) -> None:
         self._store = store
         self._executor = executor
         self._faults = faults
-        self._base_url = base_url
 
     def routes(self) -> dict[tuple[str, str], Callable[[ApiRequest], dict]]:
         return {
@@ -107,8 +106,8 @@ class JobsApi:
         run_id = integer(request.query, "run_id")
         run = self._store.get_run(run_id)
         if run is not None:
-            return run_shape(run, self._base_url())
-        return task_run_shape(self._task_run(run_id, request.version), self._base_url())
+            return run_shape(run, request.base_url)
+        return task_run_shape(self._task_run(run_id, request.version), request.base_url)
 
     def list_runs(self, request: ApiRequest) -> dict:
         params = request.query
@@ -120,7 +119,7 @@ class JobsApi:
         runs = self._store.list_runs(job_id, states)
         chunk, paging = page(runs, params, default_limit=20, max_limit=25)
         expand = boolean(params, "expand_tasks")
-        answer = {"runs": [run_shape(run, self._base_url(), include_tasks=expand) for run in chunk]} if chunk else {}
+        answer = {"runs": [run_shape(run, request.base_url, include_tasks=expand) for run in chunk]} if chunk else {}
         return {**answer, **paging}
 
     def cancel_run(self, request: ApiRequest) -> dict:
@@ -139,7 +138,7 @@ class JobsApi:
                 "Please retrieve the output of each individual task run instead."
             )
         run = self._task_run(run_id, request.version)
-        output: dict = {"metadata": task_run_shape(run, self._base_url())}
+        output: dict = {"metadata": task_run_shape(run, request.base_url)}
         if run["notebook_result"] is not None:
             result = run["notebook_result"]
             truncated = len(result.encode("utf-8")) > NOTEBOOK_RESULT_LIMIT

@@ -19,6 +19,7 @@ class ApiRequest:
     query: Mapping[str, str] = field(default_factory=dict)
     body: Mapping[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    base_url: str = ""  # how the client reached the emulator, for the links in answers
 
     @property
     def params(self) -> Mapping[str, Any]:

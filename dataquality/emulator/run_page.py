@@ -50,9 +50,9 @@ def render_run_page(run: dict, job_name: str, log_text: str) -> str:
     return _page(f"Run {run['run_id']}: {_state_text(run)}", body, refresh=refresh)
 
 
-def render_index(runs: list[dict], base_url: str) -> str:
+def render_index(runs: list[dict]) -> str:
     rows = "".join(
-        f"<tr><td><a href=\"{escape(run_page_url(base_url, run))}\">{run['run_id']}</a></td>"
+        f"<tr><td><a href=\"{escape(run_page_url('', run))}\">{run['run_id']}</a></td>"
         f"<td>{escape(str(run['settings'].get('name', '')))}</td><td>{escape(_state_text(run))}</td>"
         f"<td>{escape(run['state_message'] or '')}</td></tr>"
         for run in runs

@@ -34,10 +34,10 @@ class EmulatorServer:
         self._httpd.app = EmulatorApp(
             token=config.token,
             store=self.store,
-            jobs=JobsApi(self.store, self.executor, self.faults, lambda: self.url),
+            jobs=JobsApi(self.store, self.executor, self.faults),
             files=FilesApi(config),
             faults=self.faults,
-            base_url=lambda: self.url,
+            server_url=lambda: self.url,
         )
         self._thread: threading.Thread | None = None
         self.stopped = False

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from dataquality.drift_catalogue import DRIFT_TYPES
+from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (

@@ -117,11 +117,13 @@ def _start(service: DataQualityProfilingService, table_group: TableGroup, now: d
         _record_skip(table_group, now, f"Run {active.pk} was still {active.status}; this slot was skipped.")
         return "skipped"
     except LaunchFailed as exc:
-        logger.warning("Scheduled run %s of table group %s failed to launch: %s", exc.profile_run.pk, table_group.pk, exc)
+        logger.warning(
+            "Scheduled run %s of table group %s failed to launch: %s", exc.profile_run.pk, table_group.pk, exc
+        )
         return "failed"
-    except DatabricksNotConfigured as exc:
-        _record_skip(table_group, now, f"Databricks is not configured: {exc}")
-        logger.error("Scheduled run of table group %s not started: Databricks is not configured: %s", table_group.pk, exc)
+    except DatabricksNotConfigured as exc:  # its message says so: "Databricks is not configured: ..."
+        _record_skip(table_group, now, str(exc))
+        logger.error("Scheduled run of table group %s not started: %s", table_group.pk, exc)
         return "failed"
     except DatabricksError as exc:
         _record_skip(table_group, now, f"Databricks refused the launch: {exc}")

@@ -120,7 +120,9 @@ def test_one_group_failing_does_not_stop_the_others(workspace, table_group, monk
 
     assert (summary.due, summary.failed, summary.started) == (2, 1, 1)
     broken.refresh_from_db()
+    assert broken.schedule_last_skip_reason.startswith("Databricks is not configured: ")
     assert "DATABRICKS_SECRET_REF_MISSING is not set" in broken.schedule_last_skip_reason
+    assert broken.schedule_last_skip_reason.count("not configured") == 1
     assert broken.next_run_at == at(2026, 5, 4, 11)  # tried again at its next slot, not every minute
     assert ProfileRun.objects.get().table_group_id == table_group.pk
 

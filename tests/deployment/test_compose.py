@@ -37,11 +37,11 @@ def test_the_stand_in_is_an_optional_profile_reached_over_the_compose_network():
 
     assert emulator["profiles"] == ["emulator"]
     assert not any(service.get("profiles") for name, service in services.items() if name != "emulator")
-    assert "databricks_emulator --bind 0.0.0.0 --port 8765" in emulator["command"]
+    assert "databricks_emulator --host 0.0.0.0 --port 8765" in emulator["command"]
     assert "8765/healthz" in " ".join(emulator["healthcheck"]["test"])
     parser = EmulatorCommand().create_parser("manage.py", "databricks_emulator")
-    assert parser.parse_args(["--bind", "0.0.0.0", "--port", "8765"]).bind == "0.0.0.0"
-    assert parser.parse_args([]).bind == "127.0.0.1"  # outside a container it stays on loopback
+    assert parser.parse_args(["--host", "0.0.0.0", "--port", "8765"]).host == "0.0.0.0"
+    assert parser.parse_args([]).host == "127.0.0.1"  # outside a container it stays on loopback
 
 
 def test_every_setting_compose_reads_is_in_env_example():

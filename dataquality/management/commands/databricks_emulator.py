@@ -42,10 +42,10 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765; 0 picks one).")
+        parser.add_argument("--port", type=int, default=8765, help="Port (default 8765; 0 picks a free one).")
         parser.add_argument(
-            "--bind", default="127.0.0.1",
-            help="Address to listen on (default 127.0.0.1; 0.0.0.0 in a container that other containers call).",
+            "--host", default="127.0.0.1",
+            help="Address to bind (default 127.0.0.1). Only a container needs another, e.g. 0.0.0.0 in docker-compose.",
         )
         parser.add_argument("--data-dir", default="var/emulator", help="State, files and tables (default var/emulator).")
         parser.add_argument("--token", default=None, help="The accepted bearer token (default: $DATABRICKS_TOKEN).")
@@ -58,12 +58,15 @@ class Command(BaseCommand):
         parser.add_argument("--force-run-count", type=int, default=None)
         parser.add_argument("--drop-callback", action="store_true", default=None)
 
-    def handle(self, *args, port: int, bind: str, data_dir: str, token: str | None, **options):
+    def handle(self, *args, host: str, port: int, data_dir: str, token: str | None, **options):
         flags = {name: options[name] for name in FaultSettings.__dataclass_fields__ if options.get(name) is not None}
         try:
             faults = FaultSettings.from_mapping(flags, base=FaultSettings.from_env(os.environ))
             config = EmulatorConfig(
-                data_dir=Path(data_dir), token=token or os.environ.get("DATABRICKS_TOKEN", ""), host=bind, port=port,
+                data_dir=Path(data_dir),
+                token=token or os.environ.get("DATABRICKS_TOKEN", ""),
+                host=host,
+                port=port,
                 faults=faults,
             )
             server = EmulatorServer(config)

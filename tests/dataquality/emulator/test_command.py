@@ -42,7 +42,7 @@ def test_an_explicit_token_wins(served, monkeypatch, tmp_path):
 
     call_command("databricks_emulator", "--port", "0", "--data-dir", str(tmp_path), "--token", "dapi-flag")
 
-    assert served[0].config.token == "dapi-flag"
+    assert served[0].config.token == "dapi-flag" and served[0].config.host == "127.0.0.1"
 
 
 def test_no_token_at_all_is_refused(served, monkeypatch, tmp_path):

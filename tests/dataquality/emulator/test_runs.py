@@ -32,6 +32,20 @@ def test_a_run_goes_from_pending_to_success_with_both_state_objects(api, emulato
     assert task["task_key"] == "profile" and task["run_id"] != run_id and task["state"] == run["state"]
 
 
+def test_links_follow_the_address_the_client_used(api):
+    run_id = api.run_now(api.create_job())
+
+    answer = api.session.get(
+        f"{api.base_url}/api/2.2/jobs/runs/get", params={"run_id": run_id}, headers={"Host": "emulator:8765"}, timeout=10
+    )
+    odd = api.session.get(
+        f"{api.base_url}/api/2.2/jobs/runs/get", params={"run_id": run_id}, headers={"Host": "a\"b"}, timeout=10
+    )
+
+    assert answer.json()["run_page_url"] == f"http://emulator:8765/jobs/{answer.json()['job_id']}/runs/{run_id}"
+    assert odd.json()["run_page_url"].startswith(api.base_url)  # an unusable Host header falls back to the server
+
+
 def test_job_parameters_and_run_now_parameters_become_widgets(api):
     job_id = api.create_job(parameters=[{"name": "table_group_id", "default": "7"}, {"name": "catalog", "default": "main"}])
 

@@ -6,15 +6,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from dataquality.models import ProfileRun, ProfileRunStatus
+from dataquality.models import ProfileRun
 from dataquality.services.completion import complete_profile_run
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, make_table_group
 
 
 def completed_run(table_group, payload: dict, *, minutes_ago: int = 0, **fields) -> ProfileRun:
     """A run of `table_group` started and completed through the completion service with `payload`."""
-    # The payload's own times when it has them (the engine's do), else two minutes before now.
-    started = None if payload.get("started_at") else timezone.now() - timezone.timedelta(minutes=minutes_ago + 2)
+    started = timezone.now() - timezone.timedelta(minutes=minutes_ago + 2)
     run = make_profile_run(
         table_group, started_at=started, run_page_url="https://adb-1234.5.azuredatabricks.net/jobs/42/runs/4711",
         **fields,
@@ -49,5 +48,3 @@ def viewer_page(client, viewer):
     client.force_login(viewer)
     return client
 
-
-__all__ = ["completed_run", "ProfileRunStatus"]

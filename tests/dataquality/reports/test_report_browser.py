@@ -23,6 +23,7 @@ def test_the_console_check_sees_errors(browser, viewer):
     browser.wait_for(lambda: browser.driver.execute_script("return true"))
     errors = []
     browser.wait_for(lambda: errors.extend(browser.console_errors()) or errors, timeout=5)
+    browser.screenshot("landing")
     assert "planted" in errors[0]["message"]
 
 
