@@ -33,7 +33,7 @@ def test_the_url_is_the_contracts():
 def test_anonymous_users_are_sent_to_the_login(client, engine_run):
     response = client.get(report_url(engine_run))
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={report_url(engine_run)}"
+    assert response["Location"] == f"/accounts/login/?next={report_url(engine_run)}"
 
 
 def test_a_user_without_the_view_permission_gets_403(client, django_user_model, engine_run):
