@@ -45,6 +45,11 @@ def test_an_unknown_run_is_404(viewer_page):
     assert viewer_page.get("/data-quality/profile-runs/6f1c2a3e-1111-4222-8333-944455556666/report").status_code == 404
 
 
+@pytest.mark.parametrize("suffix", ["report", "report/tables/s.orders"])
+def test_a_run_id_that_is_no_uuid_is_404_not_500(viewer_page, suffix):
+    assert viewer_page.get(f"/data-quality/profile-runs/{'-' * 36}/{suffix}").status_code == 404
+
+
 def test_a_trailing_slash_is_accepted(viewer_page, engine_run):
     assert viewer_page.get(report_url(engine_run) + "/").status_code == 200
 
