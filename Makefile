@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-requirements
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install test migrate run clean
+.PHONY: install demo serve test migrate run clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The whole job on this machine: warehouse, Databricks stand-in, web server, worker, one profile run, a summary.
+demo: install
+	$(PY) -m dataquality.demo
+
+# The same stack, left running to browse (Ctrl-C stops it).
+serve: install
+	$(PY) -m dataquality.demo --serve
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -112,8 +112,11 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-# The report pages send anonymous users to the admin's login, which returns them to the page afterwards.
-LOGIN_URL = "/admin/login/"
+# The report pages send anonymous users to a login of their own: the admin's accepts staff only, and viewers
+# need not be staff. After logging in, users return to the page they asked for (or the landing page).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "landing"
+LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs

@@ -23,7 +23,7 @@ from pathlib import Path
 CATALOG = "main"
 SCHEMA = "shop"
 # Bump when a table's definition changes, so that an existing warehouse is regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 MARKER_FILE = "_generated.json"
 
 
@@ -160,8 +160,8 @@ def orders(spark, rows: int, customer_rows: int):
         F.when(_every("status-pad", 5), F.concat(F.lit(" "), _pick("status", ORDER_STATUSES)))
         .otherwise(_pick("status", ORDER_STATUSES)).alias("status"),
         # Negative totals are refunds: visible as negative_count in the profile.
-        F.when(_every("refund", 20), -1).otherwise(1) * ((_draw("total", 50000) + 500) / 100).cast("decimal(12,2)")
-        .alias("order_total"),
+        (F.when(_every("refund", 20), -1).otherwise(1) * (_draw("total", 50000) + 500) / 100)
+        .cast("decimal(12,2)").alias("order_total"),
         F.when(_every("discount", 120), (_draw("discount-pct", 30) + 5) / 100).otherwise(F.lit(0.0)).alias("discount_rate"),
         # high_null_ratio, severe: coupons are rare.
         F.when(_every("coupon", 60), F.format_string("SPRING%02d", _draw("coupon-n", 40))).alias("coupon"),
@@ -207,11 +207,11 @@ def _luhn_check_digit(digits_column):
 
 
 def table_specs(scale: float = 1.0) -> list[TableSpec]:
-    """The tables at a scale: 1.0 is the demo's ~330,000 rows; tests use a small fraction."""
-    customer_rows = max(50, int(60_000 * scale))
+    """The tables at a scale: 1.0 is the demo's 272,000 rows; tests use a small fraction."""
+    customer_rows = max(50, int(50_000 * scale))
     product_rows = max(20, int(2_000 * scale))
-    order_rows = max(100, int(150_000 * scale))
-    payment_rows = max(100, int(120_000 * scale))
+    order_rows = max(100, int(120_000 * scale))
+    payment_rows = max(100, int(100_000 * scale))
     return [
         TableSpec("customers", customer_rows, customers),
         TableSpec("products", product_rows, products),
@@ -258,7 +258,7 @@ def generate_warehouse(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dataquality.demo.warehouse", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="the stand-in's data dir")
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 330,000 rows in all")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is 272,000 rows in all")
     parser.add_argument("--force", action="store_true", help="regenerate even when the warehouse is current")
     args = parser.parse_args(argv)
     started = time.monotonic()

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from dataquality.models import ProfileRunStatus
 
 _SUCCESS = {"SUCCESS", "SUCCESS_WITH_FAILURES"}
-_CANCELED = {"CANCELED", "UPSTREAM_CANCELED", "USER_CANCELED"}
+_CANCELED = {"CANCELED", "UPSTREAM_CANCELED"}
+# In the newer `status` object a person's cancel is USER_CANCELED, while CANCELED is the platform's doing (the job's
+# `timeout_seconds`, for one): a failure for us, not a cancellation.
+_CANCELED_CODES = {"USER_CANCELED"}
 # Terminal life cycle states of the older `state` object; the newer `status.state` uses TERMINATED.
 _TERMINAL_LIFE_CYCLES = {"TERMINATED", "SKIPPED", "INTERNAL_ERROR"}
 # The states of a live run, old and new objects alike; any other value is one Databricks added since.
@@ -39,27 +42,29 @@ def _describe(life_cycle: str, result: str, message: str) -> str:
     return f"{text}: {message}" if message else text
 
 
-def _read(run: dict) -> tuple[str, str, str]:
-    """(life cycle state, result, message), preferring the newer `status` object."""
+def _read(run: dict) -> tuple[str, str, str, set[str]]:
+    """(life cycle state, result, message, the results that mean canceled), preferring the newer `status` object."""
     status = run.get("status") or {}
     if status.get("state"):
         details = status.get("termination_details") or {}
-        # The newer API reports the outcome as a termination code (SUCCESS, CANCELED, RUN_EXECUTION_ERROR, ...).
-        return status["state"].upper(), (details.get("code") or "").upper(), details.get("message") or ""
+        # The newer API reports the outcome as a termination code (SUCCESS, USER_CANCELED, RUN_EXECUTION_ERROR, ...).
+        code = (details.get("code") or "").upper()
+        return status["state"].upper(), code, details.get("message") or "", _CANCELED_CODES
     state = run.get("state") or {}
     return (
         (state.get("life_cycle_state") or "").upper(),
         (state.get("result_state") or "").upper(),
         state.get("state_message") or "",
+        _CANCELED,
     )
 
 
 def translate_state(run: dict) -> TranslatedState:
-    life_cycle, result, message = _read(run or {})
+    life_cycle, result, message, canceled = _read(run or {})
     if life_cycle not in _TERMINAL_LIFE_CYCLES:
         return TranslatedState(ProfileRunStatus.RUNNING, life_cycle=life_cycle, recognized=life_cycle in _LIVE_LIFE_CYCLES)
     if life_cycle == "TERMINATED" and result in _SUCCESS:
         return TranslatedState(ProfileRunStatus.COMPLETED)
-    if life_cycle == "TERMINATED" and result in _CANCELED:
+    if life_cycle == "TERMINATED" and result in canceled:
         return TranslatedState(ProfileRunStatus.CANCELED, _describe(life_cycle, result, message))
     return TranslatedState(ProfileRunStatus.FAILED, _describe(life_cycle, result, message))

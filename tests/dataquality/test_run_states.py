@@ -46,6 +46,17 @@ def test_user_canceled_in_the_newer_status_object():
     assert translate_state(new("TERMINATED", "USER_CANCELED")).status == "canceled"
 
 
+def test_platform_cancel_of_a_timed_out_run_is_failed():
+    # Databricks reports a run past the job's timeout_seconds as result TIMEDOUT in `state` and as code CANCELED
+    # ("canceled by the platform") in `status`: that is a failure, whichever object is read.
+    timed_out = {**old("TERMINATED", "TIMEDOUT", "Run timed out"), **new("TERMINATED", "CANCELED", "Run timed out")}
+
+    translated = translate_state(timed_out)
+
+    assert translated.status == "failed"
+    assert "Run timed out" in translated.error_message
+
+
 @pytest.mark.parametrize("result", ["FAILED", "TIMEDOUT", "MAXIMUM_CONCURRENT_RUNS_REACHED", "UPSTREAM_FAILED", "NEW_RESULT", None])
 def test_other_terminal_results_are_failed_with_the_details(result):
     translated = translate_state(old("TERMINATED", result, "Notebook raised"))

@@ -1,0 +1,131 @@
+"""Where the demo keeps its state, which ports it uses, and the environment its processes share.
+
+Everything lives under one folder (`var/demo` by default), so the demo never touches the developer's own database
+or broker. The secrets (the demo login's password, the stand-in's token, the callback secret, Django's key) are made once and kept
+in `demo.json` there, so a second `make demo` logs in with the same password and accepts the same callback tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_VAR_DIR = REPOSITORY_ROOT / "var" / "demo"
+PREFERRED_WEB_PORT = 8000
+PREFERRED_EMULATOR_PORT = 8765
+USERNAME = "demo"
+# The stand-in maps any notebook path onto the repository's `notebooks/` folder.
+NOTEBOOK_PATH = "/Workspace/Repos/demo/conversioncentral/notebooks/profiling"
+SECRETS_FILE = "demo.json"
+
+
+def free_port(preferred: int | None = None) -> int:
+    """`preferred` when nothing listens there, else a port the system hands out."""
+    for candidate in ([preferred] if preferred else []) + [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError("no free port on 127.0.0.1")
+
+
+@dataclass(frozen=True)
+class DemoSecrets:
+    password: str
+    emulator_token: str
+    callback_secret: str
+    secret_key: str
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> DemoSecrets:
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+        made = cls(
+            password=secrets.token_urlsafe(12),
+            emulator_token="dapi-demo-" + secrets.token_hex(16),
+            callback_secret=secrets.token_urlsafe(32),
+            secret_key=secrets.token_urlsafe(50),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(made.__dict__), encoding="utf-8")
+        path.chmod(0o600)
+        return made
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    var_dir: Path
+    web_port: int
+    emulator_port: int
+    secrets: DemoSecrets
+    python: str = sys.executable
+
+    @classmethod
+    def create(cls, var_dir: Path = DEFAULT_VAR_DIR, *, web_port: int | None = None,
+               emulator_port: int | None = None) -> DemoConfig:
+        var_dir = Path(var_dir).resolve()
+        web = web_port or free_port(PREFERRED_WEB_PORT)
+        emulator = emulator_port or free_port(PREFERRED_EMULATOR_PORT)
+        if emulator == web:
+            emulator = free_port()
+        return cls(var_dir, web, emulator, DemoSecrets.load_or_create(var_dir / SECRETS_FILE))
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def emulator_url(self) -> str:
+        return f"http://127.0.0.1:{self.emulator_port}"
+
+    @property
+    def emulator_data_dir(self) -> Path:
+        return self.var_dir / "emulator"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    def environment(self, base: dict[str, str]) -> dict[str, str]:
+        """`base` (the caller's environment) with the demo's settings, for this process and every child.
+
+        Settings that would point the app elsewhere (a developer's `.env` with PostgreSQL, Redis or a real
+        workspace) are overridden, since `.env` never overrides the environment.
+        """
+        return {
+            **base,
+            "DJANGO_SETTINGS_MODULE": "conversioncentral.settings",
+            "PYTHONUNBUFFERED": "1",
+            "CONVERSIONCENTRAL_VAR_DIR": str(self.var_dir),
+            "DATABASE_URL": f"sqlite:///{self.var_dir / 'db.sqlite3'}",
+            "CELERY_BROKER_URL": "filesystem://",
+            "CELERY_TASK_ALWAYS_EAGER": "False",
+            "DEBUG": "False",  # as in production: static files come from WhiteNoise, errors are JSON
+            "SECRET_KEY": self.secrets.secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABRICKS_HOST": self.emulator_url,
+            "DATABRICKS_TOKEN": self.secrets.emulator_token,
+            "DATABRICKS_CLIENT_ID": "",
+            "DATABRICKS_CLIENT_SECRET": "",
+            "DATABRICKS_ALLOWED_HOSTS": "",
+            "DATABRICKS_PROFILE_NOTEBOOK_PATH": NOTEBOOK_PATH,
+            "DATABRICKS_PROFILE_GIT_URL": "",
+            "DATABRICKS_PROFILE_CLUSTER_ID": "",
+            "DATABRICKS_PROFILE_SPARK_VERSION": "",
+            "DATABRICKS_PROFILE_CALLBACK_URL": self.web_url,
+            "DATABRICKS_PROFILE_CALLBACK_SECRET": self.secrets.callback_secret,
+            "DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS": "",
+            "DATABRICKS_PROFILE_WORKSPACE_ROOT": "dbfs:/conversioncentral/profiles",
+            # Retry a busy stand-in briefly rather than for the production minute.
+            "DATABRICKS_RETRY_MAX_SECONDS": "10",
+            "LOG_LEVEL": "WARNING",
+        }
