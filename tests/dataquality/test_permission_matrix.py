@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -43,6 +44,10 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/admin/", "ANY"): STAFF,  # Django's admin: staff, then model permissions and grants (test_admin_permissions)
     ("/healthz", "GET"): PUBLIC,
     ("/favicon.ico", "ANY"): PUBLIC,  # a redirect to a static file
+    ("/accounts/login/", "GET"): PUBLIC,  # the pages' login form
+    ("/accounts/login/", "POST"): PUBLIC,
+    ("/accounts/login/", "PUT"): PUBLIC,  # Django's LoginView treats it as POST
+    ("/accounts/logout/", "POST"): PUBLIC,
     ("/api/schema", "GET"): LOGGED_IN,
     ("/api/docs", "GET"): LOGGED_IN,
     ("/api/redoc", "GET"): LOGGED_IN,
@@ -191,7 +196,7 @@ def test_each_role_gets_what_the_matrix_says(route, method, role_name, objects, 
     response = getattr(client, "get" if method == "ANY" else method.lower())(path, body, format="json")
 
     allowed = role_name in MATRIX[(route, method)]
-    sent_to_login = response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    sent_to_login = response.status_code == 302 and response["Location"].startswith(f"{resolve_url(settings.LOGIN_URL)}?next=")
     refused = response.status_code in (401, 403) or sent_to_login
     assert refused != allowed, f"{role_name} {method} {path}: {response.status_code} {response.content[:200]!r}"
     if not refused:
