@@ -1,4 +1,5 @@
-"""The import rules between layers: the Databricks client is a leaf, services never reach into the API."""
+"""The import rules between layers: the Databricks client is a leaf, services never reach into the API, and the
+app never imports the project that hosts it (settings come through django.conf)."""
 
 import ast
 from pathlib import Path
@@ -39,3 +40,8 @@ def test_services_and_selectors_never_import_the_api(layer):
     paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
     assert paths
     assert _offending(paths, ("dataquality.api",)) == {}
+
+
+def test_the_app_never_imports_the_project_package():
+    paths = sorted(APP.rglob("*.py"))
+    assert _offending(paths, ("conversioncentral",)) == {}
