@@ -218,6 +218,13 @@ def test_start_view_takes_only_post(admin_client, table_group):
     assert response.status_code == 405
 
 
+@pytest.mark.parametrize("object_id", ["abc", "99999"])
+def test_start_view_answers_404_for_an_id_that_is_no_group(admin_client, object_id, workspace):
+    response = admin_client.post(reverse("admin:dataquality_tablegroup_start_profile_run", args=[object_id]))
+    assert response.status_code == 404
+    assert workspace.calls_to("run-now") == []
+
+
 def test_run_actions_follow_the_api_permissions(staff_with, run):
     page = staff_with("view_profilerun").get(reverse("admin:dataquality_profilerun_changelist")).content.decode()
     assert "cancel_runs" not in page and "reconcile_runs" not in page
