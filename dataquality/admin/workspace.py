@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -183,7 +183,10 @@ class TableGroupAdmin(admin.ModelAdmin):
     def start_profile_run_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        group = get_object_or_404(TableGroup.objects.select_related("connection"), pk=object_id)
+        # get_object answers None for an id that is no group's, malformed ones included (a 404, not a 500).
+        group = self.get_object(request, unquote(object_id))
+        if group is None:
+            raise Http404("No such table group.")
         if not (self.has_view_permission(request, group) and self.has_start_permission(request)):
             raise PermissionDenied
         run = self._start_run(request, group)

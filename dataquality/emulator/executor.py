@@ -113,14 +113,18 @@ class RunExecutor:
         for run in reversed(self._store.list_runs(states=("QUEUED",))):
             limit = int(run["settings"].get("max_concurrent_runs", 1))
             if self._store.count_active(run["job_id"]) < limit:
-                self._store.update_run(run["run_id"], only_if_state=("QUEUED",), life_cycle_state="PENDING", state_message="")
+                self._store.update_run(
+                    run["run_id"], only_if_state=("QUEUED",), life_cycle_state="PENDING", state_message=""
+                )
 
     def _launch(self, run: dict) -> None:
         run_id = run["run_id"]
         if run["forced_result"]:
             outcome = FORCEABLE[run["forced_result"]]
             message = f"Run forced to end {run['forced_result']} (emulator fault injection)."
-            self._store.update_run(run_id, only_if_state=("PENDING",), execution_start_time=now_ms(), **ended(outcome, message))
+            self._store.update_run(
+                run_id, only_if_state=("PENDING",), execution_start_time=now_ms(), **ended(outcome, message)
+            )
             return
         try:
             script = resolve_notebook(run["settings"], self._config.repository_root)
@@ -130,7 +134,8 @@ class RunExecutor:
             self._store.update_run(run_id, only_if_state=("PENDING",), **ended(INVALID_CONFIGURATION, str(error)))
             return
         except OSError as error:
-            self._store.update_run(run_id, only_if_state=("PENDING",), **ended(INTERNAL_ERROR, f"Could not start: {error}"))
+            failure = ended(INTERNAL_ERROR, f"Could not start: {error}")
+            self._store.update_run(run_id, only_if_state=("PENDING",), **failure)
             return
         timeout = _timeout_seconds(run["settings"])
         self._active[run_id] = _Active(process, time.monotonic() + timeout if timeout else None)
@@ -150,8 +155,9 @@ class RunExecutor:
         if returncode is None:
             if active.kill_sent_at is None and active.deadline is not None and time.monotonic() > active.deadline:
                 self._request_stop(run_id, "TIMEDOUT")
-            elif active.kill_sent_at is not None and time.monotonic() - active.kill_sent_at > self._config.kill_grace_seconds:
-                _signal_group(active.process.pid, signal.SIGKILL)
+            elif active.kill_sent_at is not None:
+                if time.monotonic() - active.kill_sent_at > self._config.kill_grace_seconds:
+                    _signal_group(active.process.pid, signal.SIGKILL)
             return
         _signal_group(active.process.pid, signal.SIGKILL)  # whatever the notebook left behind (the Spark JVM)
         del self._active[run_id]
@@ -164,10 +170,9 @@ class RunExecutor:
         _signal_group(self._active[run_id].process.pid, signal.SIGTERM)
 
     def _outcome(self, run: dict, returncode: int) -> dict:
-        if run["stop_reason"] == "CANCELED":
-            return ended(CANCELED, "Run cancelled by the user.")
-        if run["stop_reason"] == "TIMEDOUT":
-            return ended(TIMEDOUT, f"Run timed out after {_timeout_seconds(run['settings'])} seconds.")
+        stopped = _requested_stop(run)
+        if stopped:
+            return stopped
         run_dir = Path(run["run_dir"])
         if returncode == 0:
             exit_file = run_dir / EXIT_FILE
@@ -177,13 +182,7 @@ class RunExecutor:
         return ended(FAILED, error[:MESSAGE_LIMIT], error=error, error_trace=trace)
 
     def _end_interrupted(self, run_id: int, message: str) -> None:
-        run = self._store.get_run(run_id)
-        if run["stop_reason"] == "CANCELED":
-            fields = ended(CANCELED, "Run cancelled by the user.")
-        elif run["stop_reason"] == "TIMEDOUT":
-            fields = ended(TIMEDOUT, f"Run timed out after {_timeout_seconds(run['settings'])} seconds.")
-        else:
-            fields = ended(INTERNAL_ERROR, message)
+        fields = _requested_stop(self._store.get_run(run_id)) or ended(INTERNAL_ERROR, message)
         self._store.update_run(run_id, only_if_state=ACTIVE_STATES, **fields)
 
     # --- One run's files and process ----------------------------------------------------------------
@@ -224,6 +223,15 @@ class RunExecutor:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, so a kill reaches the Spark JVM as well
             )
+
+
+def _requested_stop(run: dict) -> dict | None:
+    """How a run ends that was asked to stop (cancel or timeout), whatever its process did meanwhile."""
+    if run["stop_reason"] == "CANCELED":
+        return ended(CANCELED, "Run cancelled by the user.")
+    if run["stop_reason"] == "TIMEDOUT":
+        return ended(TIMEDOUT, f"Run timed out after {_timeout_seconds(run['settings'])} seconds.")
+    return None
 
 
 def _timeout_seconds(settings: dict) -> int:

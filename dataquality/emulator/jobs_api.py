@@ -11,11 +11,10 @@ from .job_settings import merged_settings, queue_enabled, validated_settings
 from .lifecycle import CONCURRENCY_SKIPPED, SKIPPED, TERMINAL_STATES, ended
 from .params import ApiRequest, boolean, integer, mapping, page
 from .shapes import job_shape, run_shape, task_run_shape
-from .store import Store
+from .store import UNFINISHED_STATES, Store
 
 MAX_TOKEN_LENGTH = 64
 NOTEBOOK_RESULT_LIMIT = 5 * 1024 * 1024  # Databricks returns the first 5 MB of a notebook's exit value
-ACTIVE_FOR_LISTING = ("QUEUED", "PENDING", "RUNNING", "TERMINATING")
 
 
 class JobsApi:
@@ -115,7 +114,7 @@ class JobsApi:
         active_only, completed_only = boolean(params, "active_only"), boolean(params, "completed_only")
         if active_only and completed_only:
             raise invalid_parameter("active_only and completed_only cannot both be true.")
-        states = ACTIVE_FOR_LISTING if active_only else TERMINAL_STATES if completed_only else None
+        states = UNFINISHED_STATES if active_only else TERMINAL_STATES if completed_only else None
         runs = self._store.list_runs(job_id, states)
         chunk, paging = page(runs, params, default_limit=20, max_limit=25)
         expand = boolean(params, "expand_tasks")

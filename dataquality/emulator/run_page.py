@@ -38,7 +38,7 @@ def render_run_page(run: dict, job_name: str, log_text: str) -> str:
         ("State", _state_text(run)),
         ("Message", run["state_message"] or ""),
     ]
-    if run["error"]:
+    if run["error"] and run["error"] != run["state_message"]:  # a long error is cut short in the message
         rows.append(("Error", run["error"]))
     table = "".join(f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>" for name, value in rows)
     log_lines = "\n".join(log_text.splitlines()[-LOG_LINES:])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 ACTIVE_STATES = ("PENDING", "RUNNING", "TERMINATING")  # what counts against max_concurrent_runs
-UNFINISHED_STATES = ("QUEUED",) + ACTIVE_STATES
+UNFINISHED_STATES = ("QUEUED",) + ACTIVE_STATES  # what `runs/list?active_only=true` lists
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);

@@ -97,16 +97,12 @@ def run_links(run: ProfileRun) -> dict[str, str]:
 class DataQualityNotificationService:
     """Decides whether a failed run completes an alertable streak, and delivers that alert once."""
 
-    def __init__(self, *, threshold: int | None = None, http_post=requests.post):
-        self.threshold = threshold or settings.PROFILE_FAILURE_ALERT_THRESHOLD
-        self._http_post = http_post
-
     def run_failed(self, profile_run: ProfileRun) -> FailureAlert | None:
         """The alert sent for the failure of `profile_run`, or None when none was due."""
         group = TableGroup.objects.select_related("dataset").get(pk=profile_run.table_group_id)
         streak = failure_streak(group)
         length = streak.count()
-        if length < self.threshold:
+        if length < settings.PROFILE_FAILURE_ALERT_THRESHOLD:
             return None
         first = streak.order_by("created_at", "pk").first()
         claimed = ProfileRun.objects.filter(pk=first.pk, failure_alert_sent_at__isnull=True).update(
@@ -130,7 +126,7 @@ class DataQualityNotificationService:
 
     def _post_webhook(self, alert: FailureAlert) -> None:
         try:
-            response = self._http_post(
+            response = requests.post(
                 settings.PROFILE_ALERT_WEBHOOK_URL,
                 json=alert.as_json(),
                 timeout=settings.PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS,

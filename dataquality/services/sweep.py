@@ -12,9 +12,10 @@ Batches are claimed until no run is due, `limit` runs were seen, or half the tas
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.models import ProfileRun, ProfileRunStatus
+from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
 from dataquality.services.workspaces import get_client
 
@@ -77,11 +78,13 @@ def reconcile_profile_runs(
     deadlines = Deadlines.from_settings()
     budget_ends = time.monotonic() + settings.PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS / 2
     batch_size = settings.PROFILE_RUN_SWEEP_BATCH_SIZE
-    threads = threads or settings.PROFILE_RUN_SWEEP_THREADS
     chosen = [str(run_id) for run_id in run_ids] if run_ids is not None else None
     seen: set = set()
-
-    with _Pool(threads) as pool:
+    workers = _Workers(
+        threads or settings.PROFILE_RUN_SWEEP_THREADS,
+        lambda claim: _reconcile(claim, dry_run, client_factory, deadlines),
+    )
+    try:
         while limit is None or len(seen) < limit:
             now = timezone.now()
             size = batch_size if limit is None else min(batch_size, limit - len(seen))
@@ -90,10 +93,13 @@ def reconcile_profile_runs(
             if not batch:
                 break
             seen.update(claim.run.pk for claim in batch)
-            for claim, result, error in pool.map(lambda c: _reconcile(c, dry_run, client_factory, deadlines, now), batch):
-                summary.add(claim.run.pk, result, error=error)
+            for claim in batch:
+                workers.submit(claim)
             if chosen is not None or time.monotonic() > budget_ends:
                 break
+    finally:
+        for claim, result, error in workers.finish():
+            summary.add(claim.run.pk, result, error=error)
     logger.info("Profile run sweep: %s", summary.line())
     return summary
 
@@ -106,7 +112,7 @@ class _Claim:
 
 
 def _due_runs(deadlines: Deadlines, now: datetime, chosen: list[str] | None):
-    active = ProfileRun.objects.filter(status__in=(ProfileRunStatus.QUEUED, ProfileRunStatus.RUNNING))
+    active = ProfileRun.objects.filter(status__in=ACTIVE_STATUSES)
     if chosen is not None:
         return active.filter(pk__in=chosen)
     not_polled_lately = Q(last_polled_at__isnull=True) | Q(
@@ -145,10 +151,10 @@ def _claim(due, size: int, now: datetime) -> list[_Claim]:
     return [_Claim(run, previous_polls[run.pk], now) for run in _oldest_poll_first(runs)]
 
 
-def _reconcile(claim: _Claim, dry_run: bool, client_factory, deadlines: Deadlines, now: datetime):
+def _reconcile(claim: _Claim, dry_run: bool, client_factory, deadlines: Deadlines):
     try:
         result = reconcile_profile_run(
-            profile_run=claim.run, dry_run=dry_run, client_factory=client_factory, deadlines=deadlines, now=now
+            profile_run=claim.run, dry_run=dry_run, client_factory=client_factory, deadlines=deadlines
         )
         return claim, result, False
     except (DatabricksError, DatabricksNotConfigured) as exc:
@@ -162,28 +168,42 @@ def _reconcile(claim: _Claim, dry_run: bool, client_factory, deadlines: Deadline
     return claim, Reconciled(Outcome.UNTOUCHED, detail), True
 
 
-class _Pool:
-    """`map` over a bounded thread pool, each thread closing its database connection when its task ends;
-    with one thread, in the calling thread itself (and its connection and transaction)."""
-
-    def __init__(self, threads: int):
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sweep") if threads > 1 else None
-
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-
-    def map(self, function, items: list) -> list:
-        if self._executor is None:
-            return [function(item) for item in items]
-        return list(self._executor.map(lambda item: _closing_connections(function, item), items))
+_DONE = object()
 
 
-def _closing_connections(function, item):
-    try:
-        return function(item)
-    finally:
-        connections.close_all()
+class _Workers:
+    """Threads that reconcile claims as they come, for the whole sweep, so the next batch is claimed while this
+    one is still being worked on. Each thread keeps its own database connection and closes it at the end. With
+    one thread, the calling thread does the work itself (in its own connection and transaction)."""
+
+    def __init__(self, threads: int, work):
+        self._work = work
+        self._results: list = []
+        self._queue: queue.Queue = queue.Queue(maxsize=2 * threads)
+        self._threads = [
+            threading.Thread(target=self._run, name=f"profile-run-sweep-{number}", daemon=True)
+            for number in range(threads if threads > 1 else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, claim: _Claim) -> None:
+        if self._threads:
+            self._queue.put(claim)  # blocks while every thread is busy: claims never run far ahead
+        else:
+            self._results.append(self._work(claim))
+
+    def finish(self) -> list:
+        """Wait for every submitted claim; their results."""
+        for _ in self._threads:
+            self._queue.put(_DONE)
+        for thread in self._threads:
+            thread.join()
+        return self._results
+
+    def _run(self) -> None:
+        try:
+            while (claim := self._queue.get()) is not _DONE:
+                self._results.append(self._work(claim))
+        finally:
+            connections.close_all()  # this thread's own connections

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,8 +16,19 @@ JOBS = "/api/2.2/jobs"
 
 
 class StubDatabricks:
-    def __init__(self, run_state: dict | None = None, payload: dict | None = None):
+    """`run_state` is the runs/get answer for every run, or `run_states(run_id)` gives one per run; every answer
+    takes `latency` seconds, many at once (the sweep benchmark's slow workspace)."""
+
+    def __init__(
+        self,
+        run_state: dict | None = None,
+        payload: dict | None = None,
+        *,
+        run_states: Callable[[str], dict] | None = None,
+        latency: float = 0.0,
+    ):
         self.run_state = run_state or {"state": {"life_cycle_state": "RUNNING"}}
+        self.run_states = run_states or (lambda run_id: self.run_state)
         self.payload = json.dumps(payload or {}).encode()
         self.requests: list[str] = []
         self.jobs: dict[int, dict] = {}  # job id -> settings
@@ -24,11 +37,17 @@ class StubDatabricks:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Databricks does
+            # Headers and body go out as two writes: without this, Nagle's algorithm holds the body back until
+            # the client's delayed ACK (40 ms on Linux) on a kept-alive connection.
+            disable_nagle_algorithm = True
+
             def do_GET(self):
                 url = urlsplit(self.path)
                 stub.requests.append(url.path)
+                time.sleep(latency)
                 if url.path == f"{JOBS}/runs/get":
-                    self._json(stub.run_state)
+                    self._json(stub.run_states(parse_qs(url.query)["run_id"][0]))
                 elif url.path == f"{JOBS}/list":
                     self._json({"jobs": stub.listed_jobs(parse_qs(url.query).get("name", [None])[0]), "has_more": False})
                 elif url.path == "/api/2.0/dbfs/read":
@@ -42,6 +61,7 @@ class StubDatabricks:
                 url = urlsplit(self.path)
                 stub.requests.append(url.path)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                time.sleep(latency)
                 answer = stub.post(url.path, body)
                 if answer is None:
                     self._not_found(url.path)
@@ -63,6 +83,7 @@ class StubDatabricks:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def listed_jobs(self, name: str | None) -> list[dict]:

@@ -46,7 +46,7 @@ def test_run_completed_by_its_callback(rest_api, workspace, table_group):
 
     assert run["status"] == "completed", run
     _assert_profiled(rest_api, summary["profile_run_id"])
-    # The callback lands before the notebook's process ends, so the Databricks run may still be finishing.
+    # The callback comes before the notebook exits, so the Databricks run may still be RUNNING for a moment.
     assert workspace.wait_until_ended(summary["databricks_run_id"])["state"]["result_state"] == "SUCCESS"
     assert ProfileRun.objects.get(pk=summary["profile_run_id"]).last_polled_at is None  # the callback did it
 

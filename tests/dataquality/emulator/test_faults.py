@@ -55,7 +55,8 @@ def test_added_latency(make_emulator):
 def test_a_429_burst_during_launch_still_starts_exactly_one_run_through_our_client(make_emulator):
     emulator = make_emulator()
     client = DatabricksClient(emulator.url, token=TOKEN, timeout=10, retry_max_seconds=10)
-    job_id = client.create_job({"name": "burst", "tasks": [{"task_key": "t", "notebook_task": {"notebook_path": "notebooks/tiny"}}]})
+    task = {"task_key": "t", "notebook_task": {"notebook_path": "notebooks/tiny"}}
+    job_id = client.create_job({"name": "burst", "tasks": [task]})
     Api(emulator.url).post("/emulator/faults", {"fail_requests": 3, "fail_path": "/jobs/run-now", "retry_after": 0})
 
     started = client.run_now(job_id, {}, idempotency_token="profile-run-burst")

@@ -68,7 +68,8 @@ def test_the_profiling_notebook_profiles_a_parquet_table_and_delivers_its_payloa
     document = json.loads(client.read_payload(payload_path))
     assert callback.body == client.read_payload(payload_path)
     assert document["status"] == "completed" and document["row_count"] == 200
-    assert [(t["schema_name"], t["table_name"], t["row_count"]) for t in document["tables"]] == [("e2e_sales", "orders", 200)]
+    (table,) = document["tables"]
+    assert (table["schema_name"], table["table_name"], table["row_count"]) == ("e2e_sales", "orders", 200)
     summary = json.loads(client.get_run_output(run["tasks"][0]["run_id"])["notebook_output"]["result"])
     assert summary["callback_delivered"] is True and summary["manifest_source"] == "api"
     page = requests.get(run["run_page_url"], timeout=10).text

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_users_are_sent_to_the_login(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/"
+    assert response["Location"] == "/accounts/login/?next=/"
 
 
 def test_a_user_without_the_view_permission_gets_403(client, django_user_model):

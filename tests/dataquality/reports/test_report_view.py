@@ -33,7 +33,7 @@ def test_the_url_is_the_contracts():
 def test_anonymous_users_are_sent_to_the_login(client, engine_run):
     response = client.get(report_url(engine_run))
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={report_url(engine_run)}"
+    assert response["Location"] == f"/accounts/login/?next={report_url(engine_run)}"
 
 
 def test_a_user_without_the_view_permission_gets_403(client, django_user_model, engine_run):
@@ -43,6 +43,11 @@ def test_a_user_without_the_view_permission_gets_403(client, django_user_model, 
 
 def test_an_unknown_run_is_404(viewer_page):
     assert viewer_page.get("/data-quality/profile-runs/6f1c2a3e-1111-4222-8333-944455556666/report").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["report", "report/tables/s.orders"])
+def test_a_run_id_that_is_no_uuid_is_404_not_500(viewer_page, suffix):
+    assert viewer_page.get(f"/data-quality/profile-runs/{'-' * 36}/{suffix}").status_code == 404
 
 
 def test_a_trailing_slash_is_accepted(viewer_page, engine_run):
@@ -222,6 +227,21 @@ def test_a_large_runs_tables_have_pages_of_their_own(viewer_page, wide_run, djan
     assert details.count('<details class="column"') == 40
     assert 'id="t7-c3"' in details and "after-value" in details
     assert "table-changes" in details  # compared with the previous run
+
+
+@pytest.mark.parametrize("table_name", ["a/b", "what?#now", "100%", "line\nbreak"])
+def test_any_table_name_gets_its_page_and_link(viewer_page, group, settings, table_name):
+    settings.DATA_QUALITY_REPORT_INLINE_COLUMNS = 1  # every table on a page of its own
+    payload = wide_payload(1, 2)
+    payload["tables"][0]["table_name"] = table_name
+    payload["anomalies"] = []
+    run = completed_run(group, payload)
+
+    table_page = reverse("profile-run-report-table", args=[run.pk, f"wide.{table_name}"])
+    assert f'href="{table_page}#' in page_of(viewer_page, run)
+    response = viewer_page.get(table_page)
+    assert response.status_code == 200
+    assert response.content.decode().count('<details class="column"') == 2
 
 
 def test_a_small_run_shows_every_column_inline(viewer_page, group, settings):
