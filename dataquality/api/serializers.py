@@ -148,7 +148,7 @@ class ProfileResultSerializer(serializers.ModelSerializer):
 
 
 class FrequencySerializer(serializers.Serializer):
-    value = serializers.CharField()
+    value = serializers.CharField(allow_null=True)  # a column's NULL can be among its top values
     count = serializers.IntegerField()
 
 
@@ -169,3 +169,11 @@ class ResultTableSerializer(ProfileResultSerializer):
 
     class Meta(ProfileResultSerializer.Meta):
         fields = [*ProfileResultSerializer.Meta.fields, "columns"]
+
+
+class RunResultsSerializer(serializers.Serializer):
+    """`GET /data-quality/profile-runs/{id}/results`: the run's tables with their columns."""
+
+    profile_run_id = serializers.UUIDField()
+    status = serializers.CharField()
+    tables = ResultTableSerializer(many=True)

@@ -160,12 +160,13 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.ProfileAnomalySerializer(page, many=True).data)
 
+    @extend_schema(responses={200: s.RunResultsSerializer})
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         """The run's tables with their columns, metrics, top values and top patterns."""
         run = self.get_object()
-        tables = s.ResultTableSerializer(profile_run_results(run), many=True).data
-        return Response({"profile_run_id": str(run.pk), "status": run.status, "tables": tables})
+        results = {"profile_run_id": run.pk, "status": run.status, "tables": profile_run_results(run)}
+        return Response(s.RunResultsSerializer(results).data)
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})
     @action(detail=True, methods=["post"])

@@ -13,7 +13,8 @@ def base_url(host: str) -> str:
     (no user info, path or query can ride along).
     """
     scheme, name, port = _parse(host)
-    return f"{scheme}://{name}:{port}" if port else f"{scheme}://{name}"
+    netloc = f"[{name}]" if ":" in name else name  # an IPv6 address keeps its brackets
+    return f"{scheme}://{netloc}:{port}" if port else f"{scheme}://{netloc}"
 
 
 def hostname(host: str) -> str:

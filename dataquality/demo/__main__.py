@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     env = config.environment(dict(os.environ))
     os.environ.update(env)
     signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C must stop the demo even when it was started with SIGINT ignored (a background job of a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     import django
 

@@ -21,8 +21,9 @@ urlpatterns = [
         views.ProfileRunReportView.as_view(),
         name="profile-run-report",
     ),
+    # A table's name comes from the payload and may hold any character, a slash included.
     re_path(
-        rf"{_RUN}/report/tables/(?P<table_name>[^/]+)/?$",
+        rf"{_RUN}/report/tables/(?P<table_name>[\s\S]+?)/?$",
         views.ProfileRunTableReportView.as_view(),
         name="profile-run-report-table",
     ),

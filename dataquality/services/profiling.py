@@ -24,7 +24,6 @@ from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunS
 from dataquality.services import job_settings as jobs
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
-from dataquality.services.run_states import translate_state  # noqa: F401  (part of the service's surface)
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)

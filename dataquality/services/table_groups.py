@@ -25,9 +25,21 @@ class ConnectionChangeRefused(Exception):
 
 def delete_table_group(*, table_group: TableGroup, client_factory=get_client) -> None:
     """Delete the group and its job. Databricks errors propagate and the group is kept."""
-    if table_group.profiling_job_id:
-        _delete_job(table_group, client_factory)
+    delete_table_group_job(table_group=table_group, client_factory=client_factory)
     table_group.delete()
+
+
+def delete_table_group_job(*, table_group: TableGroup, client_factory=get_client) -> None:
+    """Delete the group's job and forget its id, keeping the group (the first step of deleting it, for callers
+    that delete the row in a transaction of their own: no Databricks call waits inside it).
+    Databricks errors propagate and the group keeps its job."""
+    if not table_group.profiling_job_id:
+        return
+    _delete_job(table_group, client_factory)
+    cleared = {"profiling_job_id": None, "profiling_job_host": "", "job_settings_fingerprint": ""}
+    TableGroup.objects.filter(pk=table_group.pk).update(**cleared)
+    for name, value in cleared.items():
+        setattr(table_group, name, value)
 
 
 def check_connection_change(*, table_group: TableGroup, connection: Connection | None) -> None:

@@ -139,6 +139,59 @@ def test_a_table_group_whose_job_databricks_will_not_delete_is_kept(admin_client
     assert not any("deleted successfully" in message for message in shown)
 
 
+def test_a_table_group_with_runs_can_be_deleted_in_the_admin(admin_client, table_group, run, workspace):
+    """Its runs go with it, although their own pages are read-only (the API needs delete_tablegroup alone)."""
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
+    workspace.accepts("delete")
+    url = reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk])
+
+    assert "permission" not in admin_client.get(url).content.decode().lower()
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert workspace.bodies("delete") == [{"job_id": 101}]
+    assert not TableGroup.objects.exists() and not ProfileRun.objects.exists()
+
+
+def test_bulk_delete_of_table_groups_with_runs(admin_client, table_group, run, workspace):
+    response = admin_client.post(
+        reverse("admin:dataquality_tablegroup_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(table_group.pk)], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not TableGroup.objects.exists() and not ProfileRun.objects.exists()
+
+
+def test_the_job_is_deleted_outside_the_delete_pages_transaction(admin_client, table_group, workspace):
+    from django.db import connection
+
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
+    depth_outside = len(connection.atomic_blocks)
+    depths = []
+
+    def delete(request):
+        depths.append(len(connection.atomic_blocks))
+        return 200, {}, "{}"
+
+    workspace.mock.add_callback("POST", f"{HOST}/api/2.2/jobs/delete", callback=delete)
+    admin_client.post(reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"})
+
+    assert depths == [depth_outside]
+    assert not TableGroup.objects.exists()
+
+
+def test_a_kept_table_group_is_not_logged_as_deleted(admin_client, table_group, workspace):
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
+    workspace.refuses("delete", 403, "PERMISSION_DENIED", "Not the owner.")
+
+    admin_client.post(reverse("admin:dataquality_tablegroup_delete", args=[table_group.pk]), {"post": "yes"})
+
+    assert TableGroup.objects.get(pk=table_group.pk).profiling_job_id == "101"
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
 @pytest.mark.parametrize("model", ["tablegroup", "table", "profilerun", "profileanomaly", "profilecolumn"])
 def test_changelist_query_count_does_not_grow_with_rows(admin_client, table_group, model, django_assert_num_queries):
     from django.db import connection

@@ -85,6 +85,25 @@ def test_anomaly_list_filters_by_severity_type_run_and_table(admin_client, run, 
     assert shown(q="duplicates") == {"2 duplicates"}
 
 
+@pytest.mark.parametrize("model", ["profileanomaly", "profilecolumn"])
+def test_the_run_filter_lists_the_latest_runs_and_the_chosen_one(admin_client, table_group, model):
+    runs = []
+    for age in range(25, 0, -1):  # oldest first
+        runs.append(ProfileRun.objects.create(table_group=table_group, status="failed"))
+        ProfileRun.objects.filter(pk=runs[-1].pk).update(created_at=timezone.now() - timezone.timedelta(hours=age))
+    oldest, newest = runs[0], runs[-1]
+    url = reverse(f"admin:dataquality_{model}_changelist")
+
+    page = admin_client.get(url).content.decode()
+    assert f"profile_run__profile_run_id__exact={newest.pk}" in page
+    assert f"profile_run__profile_run_id__exact={oldest.pk}" not in page
+    assert page.count("profile_run__profile_run_id__exact=") == 20
+
+    chosen = admin_client.get(url, {"profile_run__profile_run_id__exact": str(oldest.pk)}).content.decode()
+    assert f"profile_run__profile_run_id__exact={oldest.pk}" in chosen
+    assert admin_client.get(url, {"profile_run__profile_run_id__exact": "not-a-run"}).status_code in (200, 302)
+
+
 def test_severity_filter_lists_the_most_severe_first(admin_client, run):
     page = admin_client.get(reverse("admin:dataquality_profileanomaly_changelist")).content.decode()
     assert page.index("?severity=high") < page.index("?severity=medium") < page.index("?severity=low")
@@ -216,6 +235,13 @@ def test_start_with_the_start_permission(staff_with, table_group, workspace):
 def test_start_view_takes_only_post(admin_client, table_group):
     response = admin_client.get(reverse("admin:dataquality_tablegroup_start_profile_run", args=[table_group.pk]))
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("object_id", ["abc", "99999"])
+def test_start_view_answers_404_for_an_id_that_is_no_group(admin_client, object_id, workspace):
+    response = admin_client.post(reverse("admin:dataquality_tablegroup_start_profile_run", args=[object_id]))
+    assert response.status_code == 404
+    assert workspace.calls_to("run-now") == []
 
 
 def test_run_actions_follow_the_api_permissions(staff_with, run):

@@ -193,3 +193,31 @@ def test_a_sweep_failing_a_run_counts_towards_the_streak(group, mailoutbox, work
 
     (mail,) = mailoutbox
     assert "Cluster lost" in mail.body and str(run.pk) in mail.body
+
+
+def test_the_webhook_path_stays_out_of_debug_logs(group, settings, mailoutbox, caplog):
+    """Chat webhooks carry their token in the path, which urllib3 logs with every request at DEBUG."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.PROFILE_ALERT_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/services/T000/B000/secret-path-token"
+    caplog.set_level(logging.DEBUG)
+    try:
+        fail_times(group, 3)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert len(mailoutbox) == 1
+    assert "secret-path-token" not in caplog.text

@@ -370,6 +370,23 @@ def test_deleting_a_table_group_deletes_its_job(dq_admin_client, workspace, tabl
     assert not TableGroup.objects.exists()
 
 
+def test_the_schema_describes_the_results_answer(viewer_client, table_group):
+    schema = viewer_client.get("/api/schema", {"format": "json"}).json()
+    (path,) = [path for path in schema["paths"] if path.startswith("/data-quality/profile-runs/{") and "/results" in path]
+    answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    components = schema["components"]["schemas"]
+    results = components[answer["$ref"].rsplit("/", 1)[1]]
+    assert set(results["properties"]) == {"profile_run_id", "status", "tables"}
+    assert components["Frequency"]["properties"]["value"]["nullable"] is True
+
+    run = make_run(table_group)
+    add_profiled_table(run, "orders", ["status"])
+    ProfileColumnValue.objects.filter(profile_run=run, value="closed").update(value=None)
+    body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+    assert set(body) == {"profile_run_id", "status", "tables"} and body["profile_run_id"] == str(run.pk)
+    assert body["tables"][0]["columns"][0]["top_values"][1] == {"value": None, "count": 2}
+
+
 def test_openapi_schema_and_docs_are_served(viewer_client):
     schema = viewer_client.get("/api/schema")
     assert schema.status_code == 200

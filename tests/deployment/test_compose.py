@@ -53,7 +53,8 @@ def test_every_setting_compose_reads_is_in_env_example():
 
 def test_env_example_holds_no_secret():
     secrets = {"SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET",
-               "DATABRICKS_PROFILE_CALLBACK_SECRET", "DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS"}
+               "DATABRICKS_PROFILE_CALLBACK_SECRET", "DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS",
+               "EMAIL_HOST_PASSWORD", "PROFILE_ALERT_WEBHOOK_URL"}
     values = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
                   if re.match(r"^[A-Z_]+=", line))
 

@@ -93,3 +93,35 @@ def test_compose_takes_passwords_from_the_environment_and_publishes_on_loopback_
     assert "${REDIS_PASSWORD:?" in services["web"]["environment"]["CELERY_BROKER_URL"]
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
     assert not [name for name, service in services.items() if service.get("ports") and name != "web"]
+
+
+ALERT_SETTINGS = (
+    "PROFILE_ALERT_EMAILS", "PROFILE_ALERT_WEBHOOK_URL", "PROFILE_ALERT_BASE_URL", "EMAIL_BACKEND", "EMAIL_HOST",
+    "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL",
+)
+
+
+def test_compose_lets_the_failure_alerts_be_configured_and_its_defaults_load():
+    """The alerts' recipients, webhook and SMTP server reach the app; with nothing set, compose's own defaults
+    (an empty value passed through is not a missing one) still make valid settings."""
+    environment = _compose()["services"]["web"]["environment"]
+    defaults = {}
+    for name in ALERT_SETTINGS:
+        written = str(environment.get(name, ""))
+        assert written.startswith(f"${{{name}:-"), f"docker-compose.yml does not pass {name} from the environment"
+        defaults[name] = written[len(name) + 4:-1]
+    shown = "print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.PROFILE_ALERT_EMAILS)"
+    finished = _manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; {shown}", overrides={"DEBUG": "True", **defaults}
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "localhost", "25", "[]"]
+
+    configured = _manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; {shown}",
+        overrides={"DEBUG": "True", **defaults, "EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "587",
+                   "PROFILE_ALERT_EMAILS": "dq@example.com"},
+    )
+    assert configured.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", "587", "['dq@example.com']",
+    ]

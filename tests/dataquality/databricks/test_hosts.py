@@ -22,6 +22,12 @@ def test_an_explicit_scheme_and_port_are_kept():
     assert hostname("http://127.0.0.1:8765") == "127.0.0.1"
 
 
+def test_an_ipv6_host_keeps_its_brackets():
+    assert base_url("http://[::1]:8765") == "http://[::1]:8765"
+    assert base_url("[::1]") == "https://[::1]"
+    assert hostname("http://[::1]:8765") == "::1"
+
+
 @pytest.mark.parametrize(
     "written",
     [

@@ -229,6 +229,21 @@ def test_a_large_runs_tables_have_pages_of_their_own(viewer_page, wide_run, djan
     assert "table-changes" in details  # compared with the previous run
 
 
+@pytest.mark.parametrize("table_name", ["a/b", "what?#now", "100%", "line\nbreak"])
+def test_any_table_name_gets_its_page_and_link(viewer_page, group, settings, table_name):
+    settings.DATA_QUALITY_REPORT_INLINE_COLUMNS = 1  # every table on a page of its own
+    payload = wide_payload(1, 2)
+    payload["tables"][0]["table_name"] = table_name
+    payload["anomalies"] = []
+    run = completed_run(group, payload)
+
+    table_page = reverse("profile-run-report-table", args=[run.pk, f"wide.{table_name}"])
+    assert f'href="{table_page}#' in page_of(viewer_page, run)
+    response = viewer_page.get(table_page)
+    assert response.status_code == 200
+    assert response.content.decode().count('<details class="column"') == 2
+
+
 def test_a_small_run_shows_every_column_inline(viewer_page, group, settings):
     settings.DATA_QUALITY_REPORT_INLINE_COLUMNS = 40
     page = page_of(viewer_page, completed_run(group, wide_payload(1, 40)))
