@@ -18,6 +18,9 @@ from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 
+# A group's fields once it has no job: the next run creates one.
+_NO_JOB = {"profiling_job_id": None, "profiling_job_host": "", "job_settings_fingerprint": ""}
+
 
 class ConnectionChangeRefused(Exception):
     """The group has a run in flight on its current workspace; it cannot move until that run is final."""
@@ -36,10 +39,8 @@ def delete_table_group_job(*, table_group: TableGroup, client_factory=get_client
     if not table_group.profiling_job_id:
         return
     _delete_job(table_group, client_factory)
-    cleared = {"profiling_job_id": None, "profiling_job_host": "", "job_settings_fingerprint": ""}
-    TableGroup.objects.filter(pk=table_group.pk).update(**cleared)
-    for name, value in cleared.items():
-        setattr(table_group, name, value)
+    TableGroup.objects.filter(pk=table_group.pk).update(**_NO_JOB)
+    _forget_job(table_group)
 
 
 def check_connection_change(*, table_group: TableGroup, connection: Connection | None) -> None:
@@ -68,9 +69,7 @@ def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> T
         check_connection_change(table_group=stored, connection=table_group.connection)
         if stored.profiling_job_id:
             _retire_job(stored, client_factory)
-        table_group.profiling_job_id = None
-        table_group.profiling_job_host = ""
-        table_group.job_settings_fingerprint = ""
+        _forget_job(table_group)
     rescheduled = stored is None or schedule_of(stored) != schedule_of(table_group)
     if rescheduled:
         table_group.next_run_at = next_run_at_for(table_group, after=timezone.now())
@@ -83,6 +82,11 @@ def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> T
             field.name for field in TableGroup._meta.concrete_fields if not field.primary_key and field.name not in kept
         ])
     return table_group
+
+
+def _forget_job(table_group: TableGroup) -> None:
+    for name, value in _NO_JOB.items():
+        setattr(table_group, name, value)
 
 
 def _stored(table_group: TableGroup) -> TableGroup:

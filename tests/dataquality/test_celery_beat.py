@@ -24,8 +24,10 @@ LAUNCH_ENV = {
 
 
 def test_beat_and_worker_start_a_due_group_once(table_group, tmp_path):
+    # A yearly slot, made due by hand: its next slot is months away, so no second slot can fall due while the
+    # test runs (with "*/5" one could, and the final check would race beat's next claim).
     TableGroup.objects.filter(pk=table_group.pk).update(
-        schedule_cron="*/5 * * * *", next_run_at=timezone.now() - dt.timedelta(minutes=1)
+        schedule_cron="0 0 1 1 *", next_run_at=timezone.now() - dt.timedelta(minutes=1)
     )
     queue = f"test-{uuid.uuid4().hex}"
     env = {**LAUNCH_ENV, "CELERY_TASK_DEFAULT_QUEUE": queue}

@@ -1,4 +1,4 @@
-"""`python manage.py reconcile_profile_runs [--dry-run] [--run ID] [--limit N]`: the beat sweep, by hand."""
+"""`python manage.py reconcile_profile_runs [--dry-run] [--run ID] [--limit N] [--details]`: the beat sweep, by hand."""
 
 from __future__ import annotations
 
