@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from dataquality.api.error_details import for_user
+from dataquality.services.error_details import for_user
 from dataquality.api.permissions import check_grant_of
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.services.workspaces import connection_errors

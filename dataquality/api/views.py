@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from dataquality.api import serializers as s
-from dataquality.api.error_details import for_user, not_configured
+from dataquality.services.error_details import for_user, not_configured
 from dataquality.api.filters import AnomalyFilter, ProfileRunFilter, TableFilter, TableGroupFilter
 from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from dataquality.models import ProfileRun
 from dataquality.reports.landing import latest_run_per_group
 from dataquality.reports.run_report import TableNotInRun, build_run_report, get_report_run
+from dataquality.services.error_details import for_user
 
 VIEW_RUNS = "dataquality.view_profilerun"
 
@@ -30,7 +31,9 @@ class ProfileRunReportView(PermissionRequiredMixin, TemplateView):
             raise Http404("No such profile run.") from exc
         except TableNotInRun as exc:
             raise Http404("The run profiled no such table.") from exc
-        return {**super().get_context_data(**kwargs), "report": report}
+        # The run's error as this user may see it: without hosts unless staff (as the API shows it).
+        error_message = for_user(report.run.error_message, self.request.user)
+        return {**super().get_context_data(**kwargs), "report": report, "error_message": error_message}
 
 
 class ProfileRunTableReportView(ProfileRunReportView):

@@ -141,3 +141,17 @@ def test_api_docs_public_opens_the_schema_to_anonymous_users(value, expected):
     code = "import django; django.setup(); from django.test import Client; print(Client().get('/api/schema').status_code)"
     printed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert printed.split()[-1] == str(expected)
+
+
+def test_the_report_page_shows_a_failed_run_without_hosts_to_non_staff(client, viewer_user, staff_user, table_group):
+    error = f"Databricks refused the launch: ConnectionError: HTTPSConnectionPool(host='{HOSTNAME}', port=443)"
+    run = ProfileRun.objects.create(table_group=table_group, status="failed", error_message=error)
+    url = f"/data-quality/profile-runs/{run.pk}/report"
+
+    client.force_login(viewer_user)
+    viewer_page = client.get(url).content.decode()
+    client.force_login(staff_user)
+    staff_page = client.get(url).content.decode()
+
+    assert "The run failed" in viewer_page and "ConnectionError" in viewer_page and HOSTNAME not in viewer_page
+    assert HOSTNAME in staff_page

@@ -1,4 +1,4 @@
-"""What an error may tell whom (finding: small leaks).
+"""What an error may tell whom, in the API's answers and on the report pages.
 
 Staff see the full reason. Other users see what they can act on, but no setting or environment variable
 name, no allow-list and no workspace host: a "not configured" reason names only that, and hosts and URLs
