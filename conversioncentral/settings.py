@@ -143,7 +143,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Views declare their own; this default refuses any action without a rule (dataquality/api/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["dataquality.api.permissions.ActionPermissions"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -160,6 +161,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema maps the whole API: logged-in users only, unless the operator opens it.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if env.bool("API_DOCS_PUBLIC", default=False)
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
         "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",

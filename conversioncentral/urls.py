@@ -1,19 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from dataquality.api.docs import DocsView, RedocView, SchemaView
 from dataquality.api.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path(
-        "api/redoc",
-        SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"),
-        name="api-redoc",
-    ),
+    path("api/schema", SchemaView.as_view(), name="schema"),
+    path("api/docs", DocsView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc", RedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"), name="api-redoc"),
     path("", include("dataquality.reports.urls")),
     path("data-quality/", include("dataquality.api.urls")),
 ]

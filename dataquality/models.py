@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -26,6 +27,15 @@ class Connection(models.Model):
     profiling_notebook_path = models.CharField(max_length=500, blank=True, default="")
     cluster_id = models.CharField(max_length=100, blank=True, default="")
     policy_id = models.CharField(max_length=100, blank=True, default="")
+    # The grant: who may run table groups on this workspace (besides the staff who manage connections).
+    allowed_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="granted_connections",
+        help_text="Users who may point table groups at this workspace and run them.",
+    )
+    allowed_groups = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="granted_connections",
+        help_text="Groups whose members may point table groups at this workspace and run them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +177,10 @@ class ProfileRun(models.Model):
     class Meta:
         db_table = "dq_profiles"
         ordering = ["-created_at"]
+        permissions = [
+            ("start_profilerun", "Can start profile runs"),
+            ("cancel_profilerun", "Can cancel profile runs"),
+        ]
         indexes = [models.Index(fields=["status", "started_at"], name="dq_profiles_status_started")]
         constraints = [
             # At most one active run per group, enforced by the database so it holds under

@@ -1,18 +1,69 @@
+import importlib
 import logging
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db.migrations.loader import MigrationLoader
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+ROLES = ("dq_viewer", "dq_operator", "dq_admin")
+
+
+def role(name: str) -> Group:
+    """A shipped role, as the data migration made it."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:  # a transactional test before this one flushed the migration's rows: make them again
+        roles_migration = next(
+            name for app, name in MigrationLoader(None).disk_migrations if app == "dataquality" and name.endswith("_roles")
+        )
+        importlib.import_module(f"dataquality.migrations.{roles_migration}").create_roles(apps, None)
+        group = Group.objects.get(name=name)
+    return group
+
+
+def _user_with_role(django_user_model, username: str, role_name: str, **fields):
+    user = django_user_model.objects.create_user(username=username, **fields)
+    user.groups.add(role(role_name))
+    return user
+
+
+def user_as(django_user_model, who: str):
+    """A user for one column of the README's permission matrix: "no permission", a role's name, or "staff"
+    (a staff member holding dq_admin)."""
+    if who == "no permission":
+        return django_user_model.objects.create_user(username="no-permission")
+    if who == "staff":
+        return _user_with_role(django_user_model, "staff", "dq_admin", is_staff=True)
+    return _user_with_role(django_user_model, who, who)
 
 
 @pytest.fixture
 def user(django_user_model):
+    """Logged in, without any permission."""
     return django_user_model.objects.create_user(username="analyst")
 
 
 @pytest.fixture
+def viewer_user(django_user_model):
+    return _user_with_role(django_user_model, "viewer", "dq_viewer")
+
+
+@pytest.fixture
+def operator_user(django_user_model):
+    return _user_with_role(django_user_model, "operator", "dq_operator")
+
+
+@pytest.fixture
+def dq_admin_user(django_user_model):
+    return _user_with_role(django_user_model, "dq-admin", "dq_admin")
+
+
+@pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_user(username="admin", is_staff=True)
+    """A staff member with the admin role: manages connections, so holds every grant."""
+    return _user_with_role(django_user_model, "admin", "dq_admin", is_staff=True)
 
 
 def _token_client(user) -> APIClient:
@@ -30,6 +81,21 @@ def api_client(user) -> APIClient:
 @pytest.fixture
 def staff_client(staff_user) -> APIClient:
     return _token_client(staff_user)
+
+
+@pytest.fixture
+def viewer_client(viewer_user) -> APIClient:
+    return _token_client(viewer_user)
+
+
+@pytest.fixture
+def operator_client(operator_user) -> APIClient:
+    return _token_client(operator_user)
+
+
+@pytest.fixture
+def dq_admin_client(dq_admin_user) -> APIClient:
+    return _token_client(dq_admin_user)
 
 
 @pytest.fixture

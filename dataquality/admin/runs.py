@@ -19,11 +19,13 @@ from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
+from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.sweep import reconcile_profile_runs
 
-# Permissions of the actions, as the API requires them (contract section 3).
+# Permissions of the actions, as the API requires them (contract section 3). Reconciling may relaunch a
+# run stuck in `queued`, so it needs what starting needs.
 CANCEL_PERMISSION = "dataquality.cancel_profilerun"
-RECONCILE_PERMISSION = "dataquality.change_profilerun"
+RECONCILE_PERMISSION = "dataquality.start_profilerun"
 
 
 class AnomalyInline(ReadOnlyInline):
@@ -117,7 +119,10 @@ class ProfileRunAdmin(ReadOnlyAdmin):
     @admin.action(description="Reconcile with Databricks", permissions=["reconcile"])
     def reconcile_runs(self, request, queryset):
         """The beat sweep, for the selected runs whether due or not (final runs are skipped)."""
-        summary = reconcile_profile_runs(run_ids=list(queryset.values_list("pk", flat=True)))
+        granted = self._granted_runs(request, queryset)
+        if not granted:
+            return
+        summary = reconcile_profile_runs(run_ids=granted)
         for run_id, detail in summary.details.items():
             self.message_user(request, f"{run_id}: {detail}.", messages.INFO)
         self.message_user(request, summary.line(), messages.WARNING if summary.errors else messages.SUCCESS)
@@ -126,7 +131,20 @@ class ProfileRunAdmin(ReadOnlyAdmin):
     def cancel_runs(self, request, queryset):
         for run in queryset.select_related("table_group__connection"):
             try:
+                require_grant(request.user, [run])
                 cancel_profile_run(profile_run=run, requested_by=request.user.get_username())
                 self.message_user(request, f"{run.pk}: canceled.", messages.SUCCESS)
-            except (RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
+            except (ConnectionNotGranted, RunAlreadyFinal, *DATABRICKS_FAILURES) as exc:
                 self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
+
+    def _granted_runs(self, request, queryset) -> list:
+        """The ids of the selected runs on workspaces the user may use; the others are reported and left alone."""
+        granted = []
+        for run in queryset.select_related("table_group__connection"):
+            try:
+                require_grant(request.user, [run])
+            except ConnectionNotGranted as exc:
+                self.message_user(request, f"{run.pk}: {exc}", messages.ERROR)
+            else:
+                granted.append(run.pk)
+        return granted

@@ -1,4 +1,8 @@
-"""Connections, datasets, table groups and their tables: what an operator sets up before profiling."""
+"""Connections, datasets, table groups and their tables: what an operator sets up before profiling.
+
+Groups and tables on a workspace follow the API's grant rule: without a grant on the connection they can be
+viewed, not changed, deleted or run, and the forms offer only connections (or groups) the user may use.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from dataquality.models import (
 )
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
+from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.table_groups import (
     ConnectionChangeRefused,
@@ -74,7 +79,39 @@ class ConnectionAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "host", "auth_type", "client_id"]}),
         ("Secret", {"fields": ["secret_ref"], "description": "The name of the environment variable that holds the token or client secret."}),
         ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id"]}),
+        ("Grant", {"fields": ["allowed_users", "allowed_groups"], "description": "Who may run table groups on this workspace, besides the staff who manage connections."}),
     ]
+    filter_horizontal = ["allowed_users", "allowed_groups"]
+
+
+class GrantedWorkspaceAdmin(admin.ModelAdmin):
+    """Objects on a workspace the user holds no grant on can be viewed, not changed or deleted; the form's
+    `grant_field` offers (and, being a choice, only accepts) granted targets."""
+
+    grant_field: str
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and granted(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and granted(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == self.grant_field and field is not None:
+            field.queryset = field.queryset.filter(pk__in=[target.pk for target in field.queryset if granted(request, target)])
+        return field
+
+
+def granted(request, target) -> bool:
+    """Whether the user may use the workspace of `target` (None: nothing to check)."""
+    if target is None:
+        return True
+    try:
+        require_grant(request.user, [target])
+    except ConnectionNotGranted:
+        return False
+    return True
 
 
 @admin.register(Dataset)
@@ -142,8 +179,9 @@ class TableGroupForm(forms.ModelForm):
 
 
 @admin.register(TableGroup)
-class TableGroupAdmin(admin.ModelAdmin):
+class TableGroupAdmin(GrantedWorkspaceAdmin):
     form = TableGroupForm
+    grant_field = "connection"
     list_display = [
         "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
     ]
@@ -212,10 +250,11 @@ class TableGroupAdmin(admin.ModelAdmin):
 
     def _start_run(self, request, group: TableGroup) -> ProfileRun | None:
         try:
+            require_grant(request.user, [group])
             result = DataQualityProfilingService().start_profile_for_table_group(
                 table_group=group, requested_by=request.user.get_username()
             )
-        except (ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
             self.message_user(request, f"{group}: {exc}", messages.ERROR)
             return None
         self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
@@ -238,6 +277,9 @@ class TableGroupAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         # The bulk action, which Django runs outside a transaction.
         for group in queryset.select_related("connection"):
+            if not granted(request, group):
+                self.message_user(request, f"{group} was kept: you have no grant on its connection.", messages.ERROR)
+                continue
             if self._delete_job(request, group):
                 delete_table_group(table_group=group)
 
@@ -257,7 +299,8 @@ class TableGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Table)
-class TableAdmin(admin.ModelAdmin):
+class TableAdmin(GrantedWorkspaceAdmin):
+    grant_field = "table_group"
     list_display = ["table_name", "schema_name", "table_group"]
     list_filter = ["table_group"]
     search_fields = ["table_name", "schema_name"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from dataquality.api.error_details import for_user
+from dataquality.api.permissions import check_grant_of
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.services.workspaces import connection_errors
 
@@ -14,7 +16,8 @@ class ConnectionSerializer(serializers.ModelSerializer):
         model = Connection
         fields = [
             "id", "name", "host", "auth_type", "client_id", "secret_ref",
-            "profiling_notebook_path", "cluster_id", "policy_id", "created_at", "updated_at",
+            "profiling_notebook_path", "cluster_id", "policy_id", "allowed_users", "allowed_groups",
+            "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -56,11 +59,19 @@ class TableGroupSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Must be greater than 0 and at most 100.")
         return value
 
+    def validate_connection(self, connection):
+        check_grant_of(self.context["request"], connection)
+        return connection
+
 
 class TableSerializer(serializers.ModelSerializer):
     class Meta:
         model = Table
         fields = ["id", "table_group", "schema_name", "table_name"]
+
+    def validate_table_group(self, table_group):
+        check_grant_of(self.context["request"], table_group)
+        return table_group
 
 
 class RunSummarySerializer(serializers.Serializer):
@@ -90,6 +101,12 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
             "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
             "error_message",
         ]
+
+    def to_representation(self, run):
+        data = super().to_representation(run)
+        request = self.context.get("request")
+        data["error_message"] = for_user(data["error_message"], request.user if request else None)
+        return data
 
 
 class ProfileRunDetailSerializer(ProfileRunListSerializer):

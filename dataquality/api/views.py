@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -11,9 +10,12 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from dataquality.api import serializers as s
+from dataquality.api.error_details import for_user, not_configured
+from dataquality.api.filters import AnomalyFilter, ProfileRunFilter, TableFilter, TableGroupFilter
+from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
@@ -28,10 +30,16 @@ def _detail(message: str, http_status: int, **extra) -> Response:
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 
-def _databricks_error_response(exc: Exception) -> Response:
+def _databricks_error_response(exc: Exception, request) -> Response:
     if isinstance(exc, DatabricksNotConfigured):
-        return _detail(str(exc), status.HTTP_503_SERVICE_UNAVAILABLE, problems=exc.problems)
-    return _detail(f"Databricks refused the request: {exc}", status.HTTP_502_BAD_GATEWAY)
+        return Response(not_configured(exc, request.user), status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return _detail(f"Databricks refused the request: {for_user(str(exc), request.user)}", status.HTTP_502_BAD_GATEWAY)
+
+
+def _summary(result, request) -> dict:
+    summary = result.summary()
+    summary["warnings"] = [for_user(warning, request.user) for warning in summary["warnings"]]
+    return summary
 
 
 def _requested_by(request) -> str:
@@ -43,12 +51,13 @@ class ConnectionViewSet(viewsets.ModelViewSet):
 
     queryset = Connection.objects.all()
     serializer_class = s.ConnectionSerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAdminUser, ActionPermissions]
 
 
 class DatasetViewSet(viewsets.ModelViewSet):
     queryset = Dataset.objects.all()
     serializer_class = s.DatasetSerializer
+    permission_classes = DATA_PERMISSIONS
 
     @extend_schema(request=None, responses={202: s.DatasetLaunchSerializer})
     @action(detail=True, methods=["post"], url_path="profile-runs")
@@ -60,24 +69,19 @@ class DatasetViewSet(viewsets.ModelViewSet):
                 dataset=dataset, requested_by=_requested_by(request)
             )
         except DATABRICKS_FAILURES as exc:
-            return _databricks_error_response(exc)
-        summaries = [result.summary() for result in results]
+            return _databricks_error_response(exc, request)
+        summaries = [_summary(result, request) for result in results]
         all_refused = bool(results) and all(result.profile_run.status == "failed" for result in results)
         if all_refused:
             return _detail("Databricks refused every launch.", status.HTTP_502_BAD_GATEWAY, profile_runs=summaries)
         return Response({"profile_runs": summaries}, status=status.HTTP_202_ACCEPTED)
 
 
-class TableGroupFilter(filters.FilterSet):
-    class Meta:
-        model = TableGroup
-        fields = ["dataset", "connection"]
-
-
 class TableGroupViewSet(viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
+    permission_classes = DATA_PERMISSIONS
 
     def perform_create(self, serializer):
         serializer.instance = save_table_group(table_group=TableGroup(**serializer.validated_data))
@@ -97,7 +101,7 @@ class TableGroupViewSet(viewsets.ModelViewSet):
         try:
             delete_table_group(table_group=self.get_object())
         except DATABRICKS_FAILURES as exc:
-            return _databricks_error_response(exc)
+            return _databricks_error_response(exc, request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})
@@ -112,30 +116,18 @@ class TableGroupViewSet(viewsets.ModelViewSet):
         except ActiveRunExists as exc:
             return _detail(str(exc), status.HTTP_409_CONFLICT, profile_run=run_summary(exc.profile_run))
         except LaunchFailed as exc:
-            return _detail(str(exc), status.HTTP_502_BAD_GATEWAY, profile_run=run_summary(exc.profile_run))
+            detail = for_user(str(exc), request.user)
+            return _detail(detail, status.HTTP_502_BAD_GATEWAY, profile_run=run_summary(exc.profile_run))
         except DATABRICKS_FAILURES as exc:
-            return _databricks_error_response(exc)
-        return Response(result.summary(), status=status.HTTP_202_ACCEPTED)
+            return _databricks_error_response(exc, request)
+        return Response(_summary(result, request), status=status.HTTP_202_ACCEPTED)
 
 
 class TableViewSet(viewsets.ModelViewSet):
     queryset = Table.objects.all()
     serializer_class = s.TableSerializer
-    filterset_fields = ["table_group"]
-
-
-class ProfileRunFilter(filters.FilterSet):
-    dataset = filters.NumberFilter(field_name="table_group__dataset")
-
-    class Meta:
-        model = ProfileRun
-        fields = ["table_group", "dataset", "status"]
-
-
-class AnomalyFilter(filters.FilterSet):
-    class Meta:
-        model = ProfileAnomaly
-        fields = ["severity", "anomaly_type", "table_name", "column_name"]
+    filterset_class = TableFilter
+    permission_classes = DATA_PERMISSIONS
 
 
 class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -143,6 +135,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = ProfileRun.objects.order_by("-created_at")
     filterset_class = ProfileRunFilter
+    permission_classes = DATA_PERMISSIONS
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -185,5 +178,5 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
         except RunAlreadyFinal as exc:
             return _detail(str(exc), status.HTTP_409_CONFLICT, profile_run=run_summary(exc.profile_run))
         except DATABRICKS_FAILURES as exc:
-            return _databricks_error_response(exc)
+            return _databricks_error_response(exc, request)
         return Response(run_summary(run), status=status.HTTP_202_ACCEPTED)

@@ -59,11 +59,11 @@ def test_connections_are_staff_only(api_client, staff_client):
 
 # --- CRUD ----------------------------------------------------------------------------------------------
 
-def test_dataset_table_group_and_table_crud(api_client):
-    dataset = api_client.post("/data-quality/datasets", {"name": "Finance"}, format="json")
+def test_dataset_table_group_and_table_crud(operator_client):
+    dataset = operator_client.post("/data-quality/datasets", {"name": "Finance"}, format="json")
     assert dataset.status_code == 201, dataset.content
     dataset_id = dataset.json()["id"]
-    group = api_client.post(
+    group = operator_client.post(
         "/data-quality/table-groups/",
         {"dataset": dataset_id, "name": "ledger", "catalog": "main", "schema_name": "fin", "include_mask": "gl_%"},
         format="json",
@@ -71,25 +71,25 @@ def test_dataset_table_group_and_table_crud(api_client):
     assert group.status_code == 201, group.content
     group_id = group.json()["id"]
     assert group.json()["dataset"] == dataset_id and group.json()["profiling_job_id"] is None
-    table = api_client.post(
+    table = operator_client.post(
         "/data-quality/tables", {"table_group": group_id, "schema_name": "fin", "table_name": "gl_lines"}, format="json"
     )
     assert table.status_code == 201, table.content
-    duplicate = api_client.post(
+    duplicate = operator_client.post(
         "/data-quality/tables", {"table_group": group_id, "schema_name": "fin", "table_name": "gl_lines"}, format="json"
     )
     assert duplicate.status_code == 400
-    assert api_client.patch(f"/data-quality/table-groups/{group_id}", {"exclude_mask": "tmp_%"}, format="json").json()[
+    assert operator_client.patch(f"/data-quality/table-groups/{group_id}", {"exclude_mask": "tmp_%"}, format="json").json()[
         "exclude_mask"
     ] == "tmp_%"
-    listed = api_client.get("/data-quality/table-groups", {"dataset": dataset_id}).json()
+    listed = operator_client.get("/data-quality/table-groups", {"dataset": dataset_id}).json()
     assert set(listed) == {"count", "next", "previous", "results"} and listed["count"] == 1
-    assert api_client.delete(f"/data-quality/tables/{table.json()['id']}").status_code == 204
+    assert operator_client.delete(f"/data-quality/tables/{table.json()['id']}").status_code == 204
     assert Table.objects.count() == 0
 
 
-def test_bad_input_is_refused_with_a_reason_and_changes_nothing(api_client, table_group):
-    response = api_client.post(
+def test_bad_input_is_refused_with_a_reason_and_changes_nothing(operator_client, table_group):
+    response = operator_client.post(
         "/data-quality/table-groups",
         {"dataset": table_group.dataset_id, "name": "x", "schema_name": "s", "sample_percent": 250},
         format="json",
@@ -99,8 +99,8 @@ def test_bad_input_is_refused_with_a_reason_and_changes_nothing(api_client, tabl
     assert TableGroup.objects.count() == 1
 
 
-def test_deleting_a_dataset_in_use_answers_409(api_client, table_group):
-    response = api_client.delete(f"/data-quality/datasets/{table_group.dataset_id}")
+def test_deleting_a_dataset_in_use_answers_409(dq_admin_client, table_group):
+    response = dq_admin_client.delete(f"/data-quality/datasets/{table_group.dataset_id}")
     assert response.status_code == 409
     assert Dataset.objects.count() == 1
 
@@ -118,28 +118,28 @@ def test_connection_must_name_an_allowed_host_and_a_prefixed_secret(staff_client
 
 # --- starting runs ---------------------------------------------------------------------------------------
 
-def test_start_run_answers_202_with_the_summary(api_client, workspace, table_group):
+def test_start_run_answers_202_with_the_summary(operator_client, workspace, table_group):
     workspace.ready()
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = operator_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 202, response.content
     body = response.json()
     assert set(body) == {"profile_run_id", "table_group_id", "status", "databricks_run_id", "databricks_job_id", "run_page_url", "warnings"}
     assert body["status"] == "running" and body["databricks_run_id"] == "9001"
-    assert ProfileRun.objects.get().requested_by == "analyst"
+    assert ProfileRun.objects.get().requested_by == "operator"
 
 
-def test_start_run_answers_409_when_a_run_is_active(api_client, workspace, table_group):
+def test_start_run_answers_409_when_a_run_is_active(operator_client, workspace, table_group):
     active = make_run(table_group, status="running")
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = operator_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 409
     assert response.json()["profile_run"]["profile_run_id"] == str(active.pk)
     assert len(workspace.mock.calls) == 0
 
 
-def test_start_run_answers_502_with_the_failed_run_when_databricks_refuses(api_client, workspace, table_group):
+def test_start_run_answers_502_with_the_failed_run_when_databricks_refuses(operator_client, workspace, table_group):
     workspace.no_existing_jobs()
     workspace.refuses("create", 400, "INVALID_PARAMETER_VALUE", "Invalid notebook path.")
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = operator_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 502
     body = response.json()
     assert "Invalid notebook path." in body["detail"]
@@ -147,27 +147,27 @@ def test_start_run_answers_502_with_the_failed_run_when_databricks_refuses(api_c
     assert ProfileRun.objects.get().status == "failed"
 
 
-def test_start_run_answers_503_when_databricks_is_not_configured(api_client, databricks_settings, table_group):
+def test_start_run_answers_503_when_databricks_is_not_configured(staff_client, databricks_settings, table_group):
     databricks_settings.DATABRICKS_HOST = ""
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = staff_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 503
     assert "DATABRICKS_HOST" in response.json()["detail"]
     assert ProfileRun.objects.count() == 0
 
 
-def test_start_run_answers_503_without_a_callback_secret(api_client, databricks_settings, table_group):
+def test_start_run_answers_503_without_a_callback_secret(operator_client, databricks_settings, table_group):
     databricks_settings.DATABRICKS_PROFILE_CALLBACK_SECRET = ""
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = operator_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
     assert response.status_code == 503
     assert ProfileRun.objects.count() == 0
 
 
-def test_start_run_without_a_workspace_names_every_missing_setting_once(api_client, databricks_settings, table_group):
+def test_start_run_without_a_workspace_names_every_missing_setting_once(staff_client, databricks_settings, table_group):
     for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_PROFILE_NOTEBOOK_PATH",
                  "DATABRICKS_PROFILE_CALLBACK_URL", "DATABRICKS_PROFILE_CALLBACK_SECRET"):
         setattr(databricks_settings, name, "")
 
-    response = api_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
+    response = staff_client.post(f"/data-quality/table-groups/{table_group.pk}/profile-runs")
 
     assert response.status_code == 503
     body = response.json()
@@ -180,16 +180,16 @@ def test_start_run_without_a_workspace_names_every_missing_setting_once(api_clie
     assert ProfileRun.objects.count() == 0
 
 
-def test_start_run_answers_404_for_an_unknown_group(api_client, databricks_settings):
-    assert api_client.post("/data-quality/table-groups/999/profile-runs").status_code == 404
+def test_start_run_answers_404_for_an_unknown_group(operator_client, databricks_settings):
+    assert operator_client.post("/data-quality/table-groups/999/profile-runs").status_code == 404
 
 
-def test_dataset_start_launches_each_group_and_reports_the_active_one(api_client, workspace, table_group):
+def test_dataset_start_launches_each_group_and_reports_the_active_one(operator_client, workspace, table_group):
     workspace.ready()
     second = TableGroup.objects.create(dataset=table_group.dataset, name="customers", schema_name="crm")
     active = make_run(second, status="running")
 
-    response = api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
+    response = operator_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
 
     assert response.status_code == 202, response.content
     runs = {summary["table_group_id"]: summary for summary in response.json()["profile_runs"]}
@@ -198,28 +198,28 @@ def test_dataset_start_launches_each_group_and_reports_the_active_one(api_client
     assert ProfileRun.objects.count() == 2
 
 
-def test_dataset_start_answers_502_when_every_launch_was_refused(api_client, workspace, table_group):
+def test_dataset_start_answers_502_when_every_launch_was_refused(operator_client, workspace, table_group):
     workspace.no_existing_jobs()
     workspace.refuses("create", 403, "PERMISSION_DENIED", "No.")
-    response = api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
+    response = operator_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
     assert response.status_code == 502
     assert [run["status"] for run in response.json()["profile_runs"]] == ["failed"]
 
 
-def test_dataset_start_404_and_503(api_client, databricks_settings, table_group):
-    assert api_client.post("/data-quality/datasets/999/profile-runs").status_code == 404
+def test_dataset_start_404_and_503(operator_client, databricks_settings, table_group):
+    assert operator_client.post("/data-quality/datasets/999/profile-runs").status_code == 404
     databricks_settings.DATABRICKS_TOKEN = ""
-    assert api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs").status_code == 503
+    assert operator_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs").status_code == 503
 
 
-def test_dataset_start_starts_nothing_when_one_group_cannot_reach_databricks(api_client, workspace, table_group):
+def test_dataset_start_starts_nothing_when_one_group_cannot_reach_databricks(staff_client, workspace, table_group):
     workspace.ready()
     unusable = Connection.objects.create(
         name="unset", host="https://adb-1234.5.azuredatabricks.net", secret_ref="DATABRICKS_SECRET_REF_UNSET_FOR_TESTS"
     )
     TableGroup.objects.create(dataset=table_group.dataset, name="z-last", schema_name="crm", connection=unusable)
 
-    response = api_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
+    response = staff_client.post(f"/data-quality/datasets/{table_group.dataset_id}/profile-runs")
 
     assert response.status_code == 503, response.content
     assert "DATABRICKS_SECRET_REF_UNSET_FOR_TESTS" in response.json()["detail"]
@@ -229,14 +229,14 @@ def test_dataset_start_starts_nothing_when_one_group_cannot_reach_databricks(api
 
 # --- reading runs -------------------------------------------------------------------------------------------
 
-def test_run_list_rows_filters_and_order(api_client, table_group):
+def test_run_list_rows_filters_and_order(viewer_client, table_group):
     other_group = TableGroup.objects.create(dataset=table_group.dataset, name="other", schema_name="x")
     started = timezone.now()
     older = make_run(table_group, started_at=started, completed_at=started + timezone.timedelta(seconds=2), row_count=10)
     newer = make_run(table_group, status="failed", error_message="boom")
     make_run(other_group)
 
-    rows = api_client.get("/data-quality/profile-runs", {"table_group": table_group.pk}).json()["results"]
+    rows = viewer_client.get("/data-quality/profile-runs", {"table_group": table_group.pk}).json()["results"]
 
     assert [row["profile_run_id"] for row in rows] == [str(newer.pk), str(older.pk)]
     assert set(rows[0]) == {
@@ -245,38 +245,38 @@ def test_run_list_rows_filters_and_order(api_client, table_group):
         "error_message",
     }
     assert rows[1]["duration_ms"] == 2000
-    assert [r["status"] for r in api_client.get("/data-quality/profile-runs", {"status": "failed"}).json()["results"]] == ["failed"]
-    assert api_client.get("/data-quality/profile-runs", {"dataset": table_group.dataset_id}).json()["count"] == 3
+    assert [r["status"] for r in viewer_client.get("/data-quality/profile-runs", {"status": "failed"}).json()["results"]] == ["failed"]
+    assert viewer_client.get("/data-quality/profile-runs", {"dataset": table_group.dataset_id}).json()["count"] == 3
 
 
-def test_run_list_query_count_does_not_grow_with_runs(api_client, table_group, django_assert_max_num_queries):
+def test_run_list_query_count_does_not_grow_with_runs(viewer_client, table_group, django_assert_max_num_queries):
     for _ in range(3):
         make_run(table_group)
-    with django_assert_max_num_queries(4) as few:
-        api_client.get("/data-quality/profile-runs")
+    with django_assert_max_num_queries(6) as few:
+        viewer_client.get("/data-quality/profile-runs")
     for _ in range(30):
         make_run(table_group)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = api_client.get("/data-quality/profile-runs")
+        response = viewer_client.get("/data-quality/profile-runs")
     assert response.json()["count"] == 33
 
 
-def test_run_detail_counts_anomalies_by_severity(api_client, table_group):
+def test_run_detail_counts_anomalies_by_severity(viewer_client, table_group):
     run = make_run(table_group)
     now = timezone.now()
     for severity in ("high", "high", "low"):
         ProfileAnomaly.objects.create(profile_run=run, table_name="s.t", anomaly_type="x", severity=severity, description="d", detected_at=now)
-    body = api_client.get(f"/data-quality/profile-runs/{run.pk}").json()
+    body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}").json()
     assert body["anomaly_counts_by_severity"] == {"high": 2, "low": 1}
 
 
-def test_run_detail_reads_the_run_once(api_client, table_group, django_assert_num_queries):
+def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
     run = make_run(table_group)
-    with django_assert_num_queries(3):  # auth, the run, the counts by severity
-        assert api_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
+    with django_assert_num_queries(5):  # auth, the user's and its groups' permissions, the run, the counts
+        assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
 
 
-def test_run_anomalies_are_paginated_and_filtered(api_client, table_group):
+def test_run_anomalies_are_paginated_and_filtered(viewer_client, table_group):
     run = make_run(table_group)
     now = timezone.now()
     for index in range(3):
@@ -284,7 +284,7 @@ def test_run_anomalies_are_paginated_and_filtered(api_client, table_group):
             profile_run=run, table_name="s.t", column_name=f"c{index}", anomaly_type="high_null_ratio",
             severity="high" if index else "medium", description="d", detected_at=now,
         )
-    body = api_client.get(f"/data-quality/profile-runs/{run.pk}/anomalies", {"severity": "high"}).json()
+    body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/anomalies", {"severity": "high"}).json()
     assert body["count"] == 2 and {row["column_name"] for row in body["results"]} == {"c1", "c2"}
 
 
@@ -303,13 +303,13 @@ def add_profiled_table(run, table_name: str, column_names: list[str]) -> None:
         ])
 
 
-def test_run_results_nest_columns_under_their_tables(api_client, table_group):
+def test_run_results_nest_columns_under_their_tables(viewer_client, table_group):
     run = make_run(table_group)
     add_profiled_table(run, "orders", ["status"])
     other_run = make_run(table_group)
     add_profiled_table(other_run, "orders", ["status"])
 
-    body = api_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+    body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
 
     (table,) = body["tables"]
     assert table["table_name"] == "orders" and table["row_count"] == 5
@@ -319,28 +319,28 @@ def test_run_results_nest_columns_under_their_tables(api_client, table_group):
     assert column["top_patterns"] == [{"value": "aaaa", "count": 5}]
 
 
-def test_run_results_query_count_does_not_grow_with_tables(api_client, table_group, django_assert_max_num_queries):
+def test_run_results_query_count_does_not_grow_with_tables(viewer_client, table_group, django_assert_max_num_queries):
     run = make_run(table_group)
     for table in range(5):
         add_profiled_table(run, f"t{table}", ["a", "b", "c"])
 
-    with django_assert_max_num_queries(6):  # auth, run, tables, columns, values
-        body = api_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+    with django_assert_max_num_queries(8):  # auth, permissions (2), run, tables, columns, values
+        body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
 
     assert len(body["tables"]) == 5 and all(len(table["columns"]) == 3 for table in body["tables"])
 
 
-def test_unknown_run_is_404(api_client):
-    assert api_client.get(f"/data-quality/profile-runs/{uuid.uuid4()}").status_code == 404
+def test_unknown_run_is_404(viewer_client):
+    assert viewer_client.get(f"/data-quality/profile-runs/{uuid.uuid4()}").status_code == 404
 
 
 # --- cancel -------------------------------------------------------------------------------------------------
 
-def test_cancel_cancels_on_databricks_then_marks_the_run(api_client, workspace, table_group):
+def test_cancel_cancels_on_databricks_then_marks_the_run(operator_client, workspace, table_group):
     run = make_run(table_group, status="running", databricks_run_id="9001")
     workspace.accepts("runs/cancel")
 
-    response = api_client.post(f"/data-quality/profile-runs/{run.pk}/cancel")
+    response = operator_client.post(f"/data-quality/profile-runs/{run.pk}/cancel")
 
     assert response.status_code == 202, response.content
     assert workspace.bodies("runs/cancel") == [{"run_id": 9001}]
@@ -348,30 +348,30 @@ def test_cancel_cancels_on_databricks_then_marks_the_run(api_client, workspace, 
     assert run.status == "canceled" and run.completed_at is not None
 
 
-def test_cancel_of_a_final_run_is_409(api_client, workspace, table_group):
+def test_cancel_of_a_final_run_is_409(operator_client, workspace, table_group):
     run = make_run(table_group, status="completed")
-    assert api_client.post(f"/data-quality/profile-runs/{run.pk}/cancel").status_code == 409
+    assert operator_client.post(f"/data-quality/profile-runs/{run.pk}/cancel").status_code == 409
     assert len(workspace.mock.calls) == 0
 
 
-def test_cancel_refused_by_databricks_leaves_the_run_running(api_client, workspace, table_group):
+def test_cancel_refused_by_databricks_leaves_the_run_running(operator_client, workspace, table_group):
     run = make_run(table_group, status="running", databricks_run_id="9001")
     workspace.refuses("runs/cancel", 403, "PERMISSION_DENIED", "Not yours.")
-    assert api_client.post(f"/data-quality/profile-runs/{run.pk}/cancel").status_code == 502
+    assert operator_client.post(f"/data-quality/profile-runs/{run.pk}/cancel").status_code == 502
     run.refresh_from_db()
     assert run.status == "running"
 
 
-def test_deleting_a_table_group_deletes_its_job(api_client, workspace, table_group):
+def test_deleting_a_table_group_deletes_its_job(dq_admin_client, workspace, table_group):
     TableGroup.objects.filter(pk=table_group.pk).update(profiling_job_id="101", profiling_job_host=HOST)
     workspace.accepts("delete")
-    assert api_client.delete(f"/data-quality/table-groups/{table_group.pk}").status_code == 204
+    assert dq_admin_client.delete(f"/data-quality/table-groups/{table_group.pk}").status_code == 204
     assert workspace.bodies("delete") == [{"job_id": 101}]
     assert not TableGroup.objects.exists()
 
 
-def test_the_schema_describes_the_results_answer(api_client, table_group):
-    schema = api_client.get("/api/schema", {"format": "json"}).json()
+def test_the_schema_describes_the_results_answer(viewer_client, table_group):
+    schema = viewer_client.get("/api/schema", {"format": "json"}).json()
     (path,) = [path for path in schema["paths"] if path.startswith("/data-quality/profile-runs/{") and "/results" in path]
     answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     components = schema["components"]["schemas"]
@@ -382,13 +382,13 @@ def test_the_schema_describes_the_results_answer(api_client, table_group):
     run = make_run(table_group)
     add_profiled_table(run, "orders", ["status"])
     ProfileColumnValue.objects.filter(profile_run=run, value="closed").update(value=None)
-    body = api_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
+    body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()
     assert set(body) == {"profile_run_id", "status", "tables"} and body["profile_run_id"] == str(run.pk)
     assert body["tables"][0]["columns"][0]["top_values"][1] == {"value": None, "count": 2}
 
 
-def test_openapi_schema_and_docs_are_served(api_client):
-    schema = api_client.get("/api/schema")
+def test_openapi_schema_and_docs_are_served(viewer_client):
+    schema = viewer_client.get("/api/schema")
     assert schema.status_code == 200
     assert b"/data-quality/profile-runs" in schema.content
-    assert api_client.get("/api/docs").status_code == 200
+    assert viewer_client.get("/api/docs").status_code == 200

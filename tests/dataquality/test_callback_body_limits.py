@@ -24,7 +24,7 @@ def limit(settings):
     return LIMIT
 
 
-@pytest.fixture(params=["staff_client", "api_client"])
+@pytest.fixture(params=["staff_client", "viewer_client"])
 def reader(request):
     return request.getfixturevalue(request.param)
 

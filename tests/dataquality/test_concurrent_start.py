@@ -15,11 +15,11 @@ from dataquality.models import ProfileRun
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_concurrent_starts_give_one_run_and_one_409(workspace, table_group, user):
+def test_two_concurrent_starts_give_one_run_and_one_409(workspace, table_group, operator_user):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: concurrent transactions")
     workspace.ready()
-    key = Token.objects.create(user=user).key
+    key = Token.objects.create(user=operator_user).key
     barrier = threading.Barrier(2)
     statuses: list[int] = []
 

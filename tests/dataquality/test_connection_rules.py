@@ -12,6 +12,7 @@ import responses
 from django.urls import reverse
 
 from dataquality.models import Connection, ProfileRun, TableGroup
+from tests.conftest import role
 from tests.dataquality.workspace import HOST
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +67,14 @@ def test_a_non_staff_user_cannot_create_connections(api_client, allowed):
     assert not Connection.objects.exists()
 
 
-@pytest.fixture(params=["staff_client", "api_client"])
+@pytest.fixture(params=["staff_client", "operator_client"])
 def starter(request):
     return request.getfixturevalue(request.param)
 
 
 def _group_on(connection: Connection, table_group: TableGroup) -> TableGroup:
+    """The group moved onto the connection, which grants the operators, so a start gets as far as the workspace."""
+    connection.allowed_groups.add(role("dq_operator"))
     TableGroup.objects.filter(pk=table_group.pk).update(connection=connection)
     table_group.refresh_from_db()
     return table_group
@@ -135,7 +138,8 @@ def test_a_stored_cleartext_connection_never_sends_its_token(starter, allowed, t
         assert not nothing_may_leave.calls
 
     assert response.status_code == 503
-    assert "https on the default port" in response.json()["detail"]
+    named = "https on the default port" in response.json()["detail"]
+    assert named == response.wsgi_request.user.is_staff  # the reason goes to staff only
 
 
 def test_the_operators_own_host_is_trusted_as_configured(starter, databricks_settings, table_group):

@@ -15,13 +15,13 @@ def test_an_unknown_url_is_a_json_404(client):
     assert response.json() == {"detail": "Not found."}
 
 
-def test_an_unhandled_error_is_a_json_500(monkeypatch, django_user_model):
+def test_an_unhandled_error_is_a_json_500(monkeypatch, viewer_user):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views.DatasetViewSet, "list", broken)
     client = Client(raise_request_exception=False)
-    client.force_login(django_user_model.objects.create_user(username="analyst"))
+    client.force_login(viewer_user)
 
     response = client.get("/data-quality/datasets")
 

@@ -9,7 +9,7 @@ from tests.dataquality.workspace import HOST
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["staff_client", "api_client"])
+@pytest.fixture(params=["staff_client", "operator_client"])
 def starter(request):
     return request.getfixturevalue(request.param)
 
@@ -61,13 +61,16 @@ def test_reset_never_carries_an_acl(starter, workspace, table_group, settings):
 
 
 @pytest.mark.parametrize("entry", ["ann@example.com", "role:admins", "group:", "user: "])
-def test_a_malformed_viewer_is_503_naming_the_setting_and_starts_nothing(starter, workspace, table_group, settings, entry):
+def test_a_malformed_viewer_is_503_naming_the_setting_to_staff_and_starts_nothing(
+    starter, workspace, table_group, settings, entry
+):
     settings.DATABRICKS_PROFILE_JOB_VIEWERS = [entry]
 
     response = _start(starter, table_group)
 
     assert response.status_code == 503
-    assert "DATABRICKS_PROFILE_JOB_VIEWERS" in response.json()["detail"]
+    named = "DATABRICKS_PROFILE_JOB_VIEWERS" in response.json()["detail"]
+    assert named == response.wsgi_request.user.is_staff  # other users are not told the settings' names
     assert not ProfileRun.objects.exists()
     assert not workspace.mock.calls
 

@@ -35,7 +35,7 @@ PAYLOAD = {
 }
 
 
-@pytest.fixture(params=["staff_client", "api_client"])
+@pytest.fixture(params=["staff_client", "viewer_client"])
 def reader(request):
     return request.getfixturevalue(request.param)
 

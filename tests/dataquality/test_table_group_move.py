@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from dataquality.models import Connection, ProfileRun, TableGroup
+from tests.dataquality.admin_forms import admin_change_form
 from tests.dataquality.workspace import HOST, JOBS
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,14 @@ def launched_group(table_group) -> TableGroup:
     return table_group
 
 
-@pytest.fixture(params=["staff_client", "api_client"])
+@pytest.fixture
+def granted_operator_client(operator_client, operator_user, other_connection):
+    """An operator whom the other connection grants its use."""
+    other_connection.allowed_users.add(operator_user)
+    return operator_client
+
+
+@pytest.fixture(params=["staff_client", "granted_operator_client"])
 def rest_client(request):
     """A staff and a non-staff REST user: the move goes through the same service for both."""
     return request.getfixturevalue(request.param)
@@ -160,24 +168,12 @@ def admin_client(client, django_user_model):
     return client
 
 
-def _admin_form(admin_client, group: TableGroup, connection: Connection | None) -> dict:
-    """The change form as the page offers it, with another connection; no inline rows."""
-    page = admin_client.get(reverse("admin:dataquality_tablegroup_change", args=[group.pk]))
-    form = page.context["adminform"].form
-    data = {name: "" if value is None else value for name, value in form.initial.items() if name in form.fields}
-    data["connection"] = connection.pk if connection else ""
-    for inline in page.context["inline_admin_formsets"]:
-        prefix = inline.formset.prefix
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    return data
-
-
 def test_the_admin_moves_a_group_through_the_same_service(admin_client, workspace, launched_group, other_connection):
     workspace.accepts("delete")
 
     response = admin_client.post(
         reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]),
-        _admin_form(admin_client, launched_group, other_connection),
+        admin_change_form(admin_client, launched_group, other_connection),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -192,7 +188,7 @@ def test_the_admin_refuses_to_move_a_group_with_an_active_run(admin_client, work
 
     response = admin_client.post(
         reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]),
-        _admin_form(admin_client, launched_group, other_connection),
+        admin_change_form(admin_client, launched_group, other_connection),
     )
 
     assert response.status_code == 200
