@@ -8,6 +8,7 @@ in `demo.json` there, so a second `make demo` logs in with the same password and
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import socket
 import sys
@@ -56,8 +57,9 @@ class DemoSecrets:
             secret_key=secrets.token_urlsafe(50),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(made.__dict__), encoding="utf-8")
-        path.chmod(0o600)
+        # Created owner-only: written first and narrowed after, the secrets would be readable for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
+            file.write(json.dumps(made.__dict__))
         return made
 
 

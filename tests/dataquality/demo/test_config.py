@@ -1,5 +1,6 @@
 """The demo's own folder, ports and secrets."""
 
+import os
 import socket
 
 from dataquality.demo.config import DemoConfig, free_port
@@ -11,6 +12,20 @@ def test_secrets_are_made_once_and_kept(tmp_path):
 
     assert first.secrets == second.secrets
     assert (tmp_path / "demo" / "demo.json").stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_the_secrets_file_is_created_owner_only_not_narrowed_afterwards(tmp_path, monkeypatch):
+    modes = {}
+    real_open = os.open
+
+    def recording_open(path, flags, mode=0o777, *args, **kwargs):
+        modes[os.fspath(path)] = mode
+        return real_open(path, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    DemoConfig.create(tmp_path / "demo")
+
+    assert modes[str(tmp_path / "demo" / "demo.json")] == 0o600
 
 
 def test_a_busy_preferred_port_gives_another(tmp_path):
