@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("callback_secret")]
 FAILED_AND_EMPTY = {"status": "failed", "error_message": "overwritten", "tables": []}
 
 
-@pytest.fixture(params=["staff_client", "viewer_client"])
+@pytest.fixture(params=["staff_client", "viewer_client", "operator_client", "dq_admin_client"])
 def reader(request):
     return request.getfixturevalue(request.param)
 

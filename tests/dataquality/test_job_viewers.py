@@ -9,7 +9,7 @@ from tests.dataquality.workspace import HOST
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["staff_client", "operator_client"])
+@pytest.fixture(params=["staff_client", "operator_client", "dq_admin_client"])
 def starter(request):
     return request.getfixturevalue(request.param)
 
@@ -74,3 +74,13 @@ def test_a_malformed_viewer_is_503_naming_the_setting_to_staff_and_starts_nothin
     assert not ProfileRun.objects.exists()
     assert not workspace.mock.calls
 
+
+
+@pytest.mark.parametrize("client", ["viewer_client", "api_client"])
+def test_users_who_may_not_start_runs_create_no_job(request, workspace, table_group, settings, client):
+    settings.DATABRICKS_PROFILE_JOB_VIEWERS = ["group:dq-operators"]
+
+    response = _start(request.getfixturevalue(client), table_group)
+
+    assert response.status_code == 403
+    assert not workspace.mock.calls and not ProfileRun.objects.exists()

@@ -35,7 +35,7 @@ PAYLOAD = {
 }
 
 
-@pytest.fixture(params=["staff_client", "viewer_client"])
+@pytest.fixture(params=["staff_client", "viewer_client", "operator_client", "dq_admin_client"])
 def reader(request):
     return request.getfixturevalue(request.param)
 
@@ -90,3 +90,13 @@ def test_the_migration_clears_values_stored_before(reader):
     columns = _columns_seen_by(reader, profile_run)
     assert (columns["ssn"]["min_value"], columns["ssn"]["max_value"]) == (None, None)
     assert (columns["city"]["min_value"], columns["city"]["max_value"]) == ("city-min", "city-max")
+
+
+def test_a_user_without_the_view_permissions_reads_nothing(api_client):
+    profile_run = make_profile_run()
+    run_client(profile_run).post(complete_url(profile_run.pk), PAYLOAD, format="json")
+
+    response = api_client.get(f"/data-quality/profile-runs/{profile_run.pk}/results")
+
+    assert response.status_code == 403
+    assert SSN not in response.content.decode() and "Bern" not in response.content.decode()
