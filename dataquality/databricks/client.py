@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 JOBS = "/api/2.2/jobs"
 DBFS_READ = "/api/2.0/dbfs/read"
+SCIM_ME = "/api/2.0/preview/scim/v2/Me"
 FILES = "/api/2.0/fs/files"
 DBFS_READ_CHUNK = 1024 * 1024  # the most DBFS read returns per call
 JOBS_PAGE_SIZE = 100  # the most jobs/list returns per page
@@ -107,7 +108,12 @@ class DatabricksClient:
             params["page_token"] = page_token
 
     def find_job_by_name(self, name: str, tags: Mapping[str, str] | None = None) -> str | None:
-        """The id of the newest job named exactly `name` that carries all of `tags`, or None."""
+        """The id of the newest job named exactly `name` that carries all of `tags` and that this client's own
+        identity created, or None.
+
+        Only our own jobs are adopted: anyone who may create jobs could pre-create one with our name and tags,
+        keep view rights on it as its owner, and so read the callback tokens that travel as run parameters.
+        """
         wanted = dict(tags or {})
         matches = [
             job
@@ -117,8 +123,22 @@ class DatabricksClient:
         ]
         if not matches:
             return None
-        newest = max(matches, key=lambda job: job.get("created_time", 0))
+        me = self.current_user_name()
+        ours = [job for job in matches if job.get("creator_user_name") == me]
+        if len(ours) < len(matches):
+            logger.warning(
+                "databricks job(s) %s named %r were created by someone else; not adopting them",
+                sorted(job["job_id"] for job in matches if job not in ours), name,
+            )
+        if not ours:
+            return None
+        newest = max(ours, key=lambda job: job.get("created_time", 0))
         return str(newest["job_id"])
+
+    def current_user_name(self) -> str:
+        """The user (or service principal application id) these credentials act as: what Databricks writes
+        as a job's `creator_user_name`."""
+        return str(_required(self._call("GET", SCIM_ME, retry=True), "userName", f"GET {SCIM_ME}"))
 
     def reset_job(self, job_id: str | int, settings: Mapping[str, Any]) -> None:
         self._call("POST", f"{JOBS}/reset", json={"job_id": int(job_id), "new_settings": dict(settings)})

@@ -17,12 +17,15 @@ from .files_api import FILES_PREFIX, FilesApi
 from .jobs_api import JobsApi
 from .params import ApiRequest
 from .run_page import render_index, render_run_page
+from .shapes import CREATOR
 from .store import Store
 
 _JOBS_PATH = re.compile(r"^/api/(2\.1|2\.2)/jobs/(.+?)/?$")
 _RUN_PAGE = re.compile(r"^/jobs/(\d+)/runs/(\d+)/?$")
 _HOST_HEADER = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
 DBFS_READ = "/api/2.0/dbfs/read"
+# Who the token acts as: one user owns every job here, as `creator_user_name` says.
+SCIM_ME = "/api/2.0/preview/scim/v2/Me"
 FAULTS_PATH = "/emulator/faults"
 INDEX_RUNS = 100
 
@@ -95,6 +98,8 @@ class EmulatorApp:
             if handler is None:
                 raise endpoint_not_found(method, path)
             return Response.json(handler(_with_body(request, body, version=match.group(1))))
+        if path == SCIM_ME and method == "GET":
+            return Response.json({"id": "1", "userName": CREATOR, "displayName": CREATOR, "active": True})
         if path == DBFS_READ and method == "GET":
             return Response.json(self._files.dbfs_read(request))
         if path.startswith(FILES_PREFIX + "/") and method in ("GET", "HEAD"):

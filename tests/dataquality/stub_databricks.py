@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 JOBS = "/api/2.2/jobs"
+# Who the stub says the token acts as; it created every job it lists.
+STUB_IDENTITY = "stub-app@example.com"
 
 
 class StubDatabricks:
@@ -50,6 +52,8 @@ class StubDatabricks:
                     self._json(stub.run_states(parse_qs(url.query)["run_id"][0]))
                 elif url.path == f"{JOBS}/list":
                     self._json({"jobs": stub.listed_jobs(parse_qs(url.query).get("name", [None])[0]), "has_more": False})
+                elif url.path == "/api/2.0/preview/scim/v2/Me":
+                    self._json({"userName": STUB_IDENTITY})
                 elif url.path == "/api/2.0/dbfs/read":
                     offset = int(parse_qs(url.query)["offset"][0])
                     chunk = stub.payload[offset:]
@@ -88,7 +92,7 @@ class StubDatabricks:
 
     def listed_jobs(self, name: str | None) -> list[dict]:
         return [
-            {"job_id": job_id, "settings": settings}
+            {"job_id": job_id, "creator_user_name": STUB_IDENTITY, "settings": settings}
             for job_id, settings in self.jobs.items()
             if name is None or settings.get("name", "").lower() == name.lower()
         ]

@@ -119,6 +119,17 @@ def test_own_job_left_by_a_crash_is_adopted_not_duplicated(workspace, table_grou
     assert result.profile_run.databricks_job_id == "77"
 
 
+def test_a_job_someone_else_created_under_our_name_is_not_adopted(workspace, table_group):
+    workspace.existing_job(77, job_settings.build_job_settings(table_group), creator="someone@example.com")
+    workspace.accepts_create()
+    workspace.accepts_run_now()
+
+    result = start(table_group)
+
+    assert len(workspace.calls_to("create")) == 1 and workspace.calls_to("reset") == []
+    assert result.profile_run.databricks_job_id == "101"
+
+
 def test_refused_submission_marks_the_run_failed(workspace, table_group):
     workspace.no_existing_jobs()
     workspace.accepts_create()

@@ -13,6 +13,9 @@ HOST = "https://adb-1234.5.azuredatabricks.net"
 JOBS = f"{HOST}/api/2.2/jobs"
 DBFS_READ = f"{HOST}/api/2.0/dbfs/read"
 FILES = f"{HOST}/api/2.0/fs/files"
+SCIM_ME = f"{HOST}/api/2.0/preview/scim/v2/Me"
+# The identity the app's credentials act as in this workspace.
+APP_IDENTITY = "conversioncentral-app@example.com"
 
 
 class FakeWorkspace:
@@ -34,8 +37,10 @@ class FakeWorkspace:
     def no_existing_jobs(self) -> None:
         self.mock.get(f"{JOBS}/list", json={"jobs": [], "has_more": False})
 
-    def existing_job(self, job_id: int, settings: dict) -> None:
-        self.mock.get(f"{JOBS}/list", json={"jobs": [{"job_id": job_id, "settings": settings}], "has_more": False})
+    def existing_job(self, job_id: int, settings: dict, creator: str = APP_IDENTITY) -> None:
+        job = {"job_id": job_id, "creator_user_name": creator, "settings": settings}
+        self.mock.get(f"{JOBS}/list", json={"jobs": [job], "has_more": False})
+        self.mock.get(SCIM_ME, json={"userName": APP_IDENTITY})
 
     def accepts_create(self) -> None:
         def create(request):

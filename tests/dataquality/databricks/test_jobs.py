@@ -42,19 +42,48 @@ def test_list_jobs_of_an_empty_workspace(api, client):
     assert client.list_jobs() == []
 
 
-def test_find_job_by_name_needs_the_exact_name_and_every_tag(api, client):
-    def job(job_id: int, created_time: int, name: str, tags: dict) -> dict:
-        return {"job_id": job_id, "created_time": created_time, "settings": {"name": name, "tags": tags}}
+ME = f"{HOST}/api/2.0/preview/scim/v2/Me"
+APP = "app@example.com"
 
+
+def _job(job_id: int, created_time: int, name: str, tags: dict, creator: str = APP) -> dict:
+    return {"job_id": job_id, "created_time": created_time, "creator_user_name": creator,
+            "settings": {"name": name, "tags": tags}}
+
+
+def test_find_job_by_name_needs_the_exact_name_and_every_tag(api, client):
     listed = [
-        job(10, 1, "conversioncentral-7", {"table_group_id": "8"}),
-        job(11, 2, "Conversioncentral-7", {"table_group_id": "7"}),
-        job(12, 3, "conversioncentral-7", {"table_group_id": "7", "x": "y"}),
-        job(13, 0, "conversioncentral-7", {"table_group_id": "7"}),
+        _job(10, 1, "conversioncentral-7", {"table_group_id": "8"}),
+        _job(11, 2, "Conversioncentral-7", {"table_group_id": "7"}),
+        _job(12, 3, "conversioncentral-7", {"table_group_id": "7", "x": "y"}),
+        _job(13, 0, "conversioncentral-7", {"table_group_id": "7"}),
     ]
     api.get(f"{JOBS}/list", json={"jobs": listed, "has_more": False})
+    api.get(ME, json={"userName": APP}, match=[AUTH])
     # 10 has another group's tag, 11 another name; of 12 and 13 the newest wins.
     assert client.find_job_by_name("conversioncentral-7", {"table_group_id": "7"}) == "12"
+
+
+def test_find_job_by_name_never_adopts_a_job_someone_else_created(api, client, caplog):
+    # A job with our name and tags, made by another user first: its owner keeps view rights on it, and so
+    # could read the callback tokens of every run we would start there.
+    listed = [
+        _job(20, 5, "conversioncentral-7", {"table_group_id": "7"}, creator="someone@example.com"),
+        _job(21, 1, "conversioncentral-7", {"table_group_id": "7"}),
+    ]
+    api.get(f"{JOBS}/list", json={"jobs": listed, "has_more": False})
+    api.get(ME, json={"userName": APP})
+
+    assert client.find_job_by_name("conversioncentral-7", {"table_group_id": "7"}) == "21"
+    assert "[20]" in caplog.text and "someone else" in caplog.text
+
+
+def test_find_job_by_name_answers_none_when_only_someone_elses_job_matches(api, client):
+    listed = [_job(20, 5, "conversioncentral-7", {"table_group_id": "7"}, creator="someone@example.com")]
+    api.get(f"{JOBS}/list", json={"jobs": listed, "has_more": False})
+    api.get(ME, json={"userName": APP})
+
+    assert client.find_job_by_name("conversioncentral-7", {"table_group_id": "7"}) is None
 
 
 def test_find_job_by_name_answers_none_when_nothing_matches(api, client):

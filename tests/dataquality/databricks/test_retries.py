@@ -106,11 +106,13 @@ def test_create_after_an_ambiguous_failure_adopts_the_job_with_the_same_name_and
     api.post(f"{JOBS}/create", body=requests.ReadTimeout("read timed out"))
     api.get(
         f"{JOBS}/list",
-        json={"jobs": [{"job_id": 44, "settings": {"name": SETTINGS["name"], "tags": SETTINGS["tags"]}}]},
+        json={"jobs": [{"job_id": 44, "creator_user_name": "app@example.com",
+                        "settings": {"name": SETTINGS["name"], "tags": SETTINGS["tags"]}}]},
         match=[matchers.query_param_matcher({"name": SETTINGS["name"], "limit": "100"})],
     )
+    api.get(f"{HOST}/api/2.0/preview/scim/v2/Me", json={"userName": "app@example.com"})
     assert client.create_job(SETTINGS) == "44"
-    assert [call.request.method for call in api.calls] == ["POST", "GET"]  # create sent once
+    assert [call.request.method for call in api.calls] == ["POST", "GET", "GET"]  # create sent once
 
 
 def test_create_does_not_adopt_a_job_of_another_deployment(api, client):

@@ -115,3 +115,10 @@ def test_errors_come_back_typed(client, emulator):
         client.run_now(client.create_job(SETTINGS), {}, idempotency_token="x" * 65)
 
     assert refused.value.status == 403 and "Invalid access token." in str(refused.value)
+
+
+def test_a_job_the_client_created_is_found_again_as_its_own(client):
+    job_id = client.create_job(SETTINGS)
+
+    assert client.current_user_name()
+    assert client.find_job_by_name(SETTINGS["name"], SETTINGS["tags"]) == job_id
