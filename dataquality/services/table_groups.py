@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound
@@ -59,7 +60,7 @@ def check_connection_change(*, table_group: TableGroup, connection: Connection |
 
 def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> TableGroup:
     """Save a new or changed group. When its connection changed, its job is deleted from the old workspace
-    (best effort, logged) and its job id, host and fingerprint are cleared, so the next run makes a new job.
+    once the save is committed (best effort, logged) and its job id, host and fingerprint are cleared, so the next run makes a new job.
     When its schedule changed, `next_run_at` is recomputed from now.
 
     Raises `ConnectionChangeRefused` (nothing saved) while a run of the group is active.
@@ -68,7 +69,9 @@ def save_table_group(*, table_group: TableGroup, client_factory=get_client) -> T
     if stored is not None and stored.connection_id != table_group.connection_id:
         check_connection_change(table_group=stored, connection=table_group.connection)
         if stored.profiling_job_id:
-            _retire_job(stored, client_factory)
+            # After the commit: the admin saves inside a transaction, and no Databricks call may wait in one
+            # (outside a transaction, as in the API, this runs at once). A move rolled back keeps its job.
+            transaction.on_commit(lambda: _retire_job(stored, client_factory))
         _forget_job(table_group)
     rescheduled = stored is None or schedule_of(stored) != schedule_of(table_group)
     if rescheduled:

@@ -7,13 +7,16 @@ import json
 import logging
 
 import pytest
+import responses
+from django.db import connection as db_connection
 from django.urls import reverse
 
 from dataquality.models import Connection, ProfileRun, TableGroup
 from tests.dataquality.admin_forms import admin_change_form
 from tests.dataquality.workspace import HOST, JOBS
 
-pytestmark = pytest.mark.django_db
+# Real commits: the old job is deleted once the move is committed (the admin saves in a transaction of its own).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 OTHER = "https://adb-5678.9.azuredatabricks.net"
 OTHER_JOBS = f"{OTHER}/api/2.2/jobs"
@@ -169,7 +172,13 @@ def admin_client(client, django_user_model):
 
 
 def test_the_admin_moves_a_group_through_the_same_service(admin_client, workspace, launched_group, other_connection):
-    workspace.accepts("delete")
+    deleted_inside_a_transaction = []
+
+    def delete(request):
+        deleted_inside_a_transaction.append(db_connection.in_atomic_block)
+        return 200, {}, "{}"
+
+    workspace.mock.add_callback(responses.POST, f"{JOBS}/delete", callback=delete)
 
     response = admin_client.post(
         reverse("admin:dataquality_tablegroup_change", args=[launched_group.pk]),
@@ -178,6 +187,7 @@ def test_the_admin_moves_a_group_through_the_same_service(admin_client, workspac
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert workspace.bodies("delete") == [{"job_id": 101}]
+    assert deleted_inside_a_transaction == [False]
     launched_group.refresh_from_db()
     assert launched_group.connection == other_connection
     assert (launched_group.profiling_job_id, launched_group.profiling_job_host) == (None, "")
