@@ -106,27 +106,19 @@ def anonymous_client() -> APIClient:
 @pytest.fixture
 def databricks_settings(settings):
     """A configured default workspace (PAT) and callback, as in production."""
-    from dataquality.services.workspaces import _cached_client
     from tests.dataquality.workspace import HOST
+    from tests.workspace_settings import pointed_at_workspace
 
-    settings.DATABRICKS_HOST = HOST
-    settings.DATABRICKS_TOKEN = "dapi-test-token-never-logged"
-    settings.DATABRICKS_CLIENT_ID = ""
-    settings.DATABRICKS_CLIENT_SECRET = ""
-    settings.DATABRICKS_ALLOWED_HOSTS = []
-    settings.DATABRICKS_PROFILE_NOTEBOOK_PATH = "/Repos/dq/conversioncentral/notebooks/profiling"
-    settings.DATABRICKS_PROFILE_CLUSTER_ID = ""
-    settings.DATABRICKS_PROFILE_SPARK_VERSION = ""
-    settings.DATABRICKS_PROFILE_NODE_TYPE_ID = ""
-    settings.DATABRICKS_PROFILE_GIT_URL = ""
-    settings.DATABRICKS_PROFILE_CALLBACK_URL = "https://dq.example.com"
-    settings.DATABRICKS_PROFILE_CALLBACK_SECRET = "callback-secret-for-tests"
-    settings.DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = ""
-    settings.DATABRICKS_PROFILE_WORKSPACE_ROOT = "dbfs:/conversioncentral/profiles"
-    settings.DATABRICKS_RETRY_MAX_SECONDS = 0.0
-    _cached_client.cache_clear()
-    yield settings
-    _cached_client.cache_clear()
+    with pointed_at_workspace(
+        settings,
+        host=HOST,
+        token="dapi-test-token-never-logged",
+        notebook_path="/Repos/dq/conversioncentral/notebooks/profiling",
+        callback_url="https://dq.example.com",
+        callback_secret="callback-secret-for-tests",
+        retry_max_seconds=0.0,
+    ):
+        yield settings
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from dataquality.demo.warehouse import CATALOG, SCHEMA, generate_warehouse
 from dataquality.emulator.config import EmulatorConfig
 from dataquality.emulator.faults import FaultSettings
 from dataquality.emulator.server import EmulatorServer
+from tests.workspace_settings import pointed_at_workspace
 
 # 600 customers, 20 products, 1,500 orders, 1,200 payments: enough dirt for most anomaly types, seconds to profile.
 SCALE = 0.01
@@ -152,25 +153,17 @@ def workspace(emulator):
 @pytest.fixture
 def app_settings(settings, emulator, live_server):
     """The app pointed at the stand-in, with the live server as the notebook's callback address."""
-    from dataquality.services.workspaces import _cached_client
-
-    settings.DATABRICKS_HOST = emulator.url
-    settings.DATABRICKS_TOKEN = EMULATOR_TOKEN
-    settings.DATABRICKS_CLIENT_ID = settings.DATABRICKS_CLIENT_SECRET = ""
-    settings.DATABRICKS_ALLOWED_HOSTS = []
-    settings.DATABRICKS_PROFILE_JOB_PREFIX = f"e2e-{uuid.uuid4().hex[:8]}"
-    settings.DATABRICKS_PROFILE_NOTEBOOK_PATH = NOTEBOOK_PATH
-    settings.DATABRICKS_PROFILE_GIT_URL = ""
-    settings.DATABRICKS_PROFILE_CLUSTER_ID = ""
-    settings.DATABRICKS_PROFILE_SPARK_VERSION = ""
-    settings.DATABRICKS_PROFILE_CALLBACK_URL = live_server.url
-    settings.DATABRICKS_PROFILE_CALLBACK_SECRET = "e2e-callback-secret"
-    settings.DATABRICKS_PROFILE_CALLBACK_SECRET_PREVIOUS = ""
-    settings.DATABRICKS_PROFILE_WORKSPACE_ROOT = "dbfs:/conversioncentral/profiles"
-    settings.DATABRICKS_RETRY_MAX_SECONDS = 20.0
-    _cached_client.cache_clear()
-    yield settings
-    _cached_client.cache_clear()
+    with pointed_at_workspace(
+        settings,
+        host=emulator.url,
+        token=EMULATOR_TOKEN,
+        notebook_path=NOTEBOOK_PATH,
+        callback_url=live_server.url,
+        callback_secret="e2e-callback-secret",
+        retry_max_seconds=20.0,
+        DATABRICKS_PROFILE_JOB_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}",
+    ):
+        yield settings
 
 
 @pytest.fixture
