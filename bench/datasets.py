@@ -114,12 +114,18 @@ class TableSpec:
         return ids.select(*columns)
 
 
+WIDE_ROWS = 2_000_000
+WIDE_COLUMNS = 60
+
+
+def wide_table(rows: int, column_count: int = WIDE_COLUMNS) -> TableSpec:
+    """A wide table of any width: `id`, then the kinds of `WIDE_KINDS` in turn (200 columns for the memory target)."""
+    return TableSpec("wide", max(1, rows), column_count)
+
+
 def benchmark_tables(rows_scale: float) -> tuple[TableSpec, TableSpec]:
     """The 5M-row, 8-column table and the 2M-row, 60-column table, scaled."""
-    return (
-        TableSpec("narrow", max(1, int(5_000_000 * rows_scale)), 8),
-        TableSpec("wide", max(1, int(2_000_000 * rows_scale)), 60),
-    )
+    return TableSpec("narrow", max(1, int(5_000_000 * rows_scale)), 8), wide_table(int(WIDE_ROWS * rows_scale))
 
 
 def _is_complete(spark: SparkSession, spec: TableSpec, path: Path) -> bool:

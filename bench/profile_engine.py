@@ -1,11 +1,12 @@
-"""Benchmark of the Spark profiling engine against one-job-per-column Spark, DuckDB SUMMARIZE and ydata-profiling.
+"""Benchmark of the Spark profiling engine against Spark's floor, one job per column, DuckDB and ydata-profiling.
 
 Run from the repository root with the benchmark's own virtualenv (see bench/README.md):
 
     bench/.venv/bin/python bench/profile_engine.py [--rows-scale 0.1] [--skip-ydata] [--output-json out.json]
 
 Everything runs in this one process. Spark starts, the tables are generated (or reused) and a warm-up runs before
-any timing, so the Spark figures are net of start-up; the engine and the per-column baseline share that session.
+any timing, so the Spark figures are net of start-up; the engine, the Spark floor and the per-column baseline share
+that session. The driver's peak heap is measured around the engine's run on the wide table.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
 from bench.datasets import TableSpec, benchmark_tables, ensure_table  # noqa: E402
+from bench.driver_memory import heap_max_bytes, heap_peak_bytes, mib, reset_heap_peaks  # noqa: E402
 from bench.per_column import profile_column_by_column  # noqa: E402
 from bench.report import (  # noqa: E402
-    DUCKDB, ENGINE, PER_COLUMN, YDATA, Measurement, as_json, results_table, verdicts,
+    DUCKDB, ENGINE, FLOOR, PER_COLUMN, YDATA, Measurement, as_json, results_table, verdicts,
 )
-from bench.spark_jobs import JobWindow, assign_jobs, read_jobs  # noqa: E402
+from bench.spark_floor import summarize  # noqa: E402
+from bench.spark_jobs import JobWindow, assign_jobs, epoch_ms, read_jobs, start_spark  # noqa: E402
 from notebooks.dq_profiler import profile_dataframe  # noqa: E402
-from notebooks.dq_profiler.local_spark import local_spark_session  # noqa: E402
 
 YDATA_SAMPLE_ROWS = 1_000_000
 WARM_UP_ROWS = 10_000
@@ -57,10 +59,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def epoch_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 def timed(label: str, run: Callable[[], int], *, expected_columns: int, repeat: int) -> tuple[float, JobWindow]:
     """The fastest of `repeat` runs, and its wall-clock window; every run must profile every column."""
     best: tuple[float, JobWindow] | None = None
@@ -79,6 +77,10 @@ def timed(label: str, run: Callable[[], int], *, expected_columns: int, repeat: 
 def run_engine(spark: SparkSession, path: Path, spec: TableSpec) -> int:
     table = profile_dataframe(spark.read.parquet(str(path)), schema_name="bench", table_name=spec.name)
     return len(table["columns"])
+
+
+def run_floor(spark: SparkSession, path: Path) -> int:
+    return len(summarize(spark.read.parquet(str(path))))
 
 
 def run_per_column(spark: SparkSession, path: Path) -> int:
@@ -111,14 +113,14 @@ def run_ydata(frame) -> int:
 
 
 def warm_up(spark: SparkSession, paths: dict[str, Path], specs: tuple[TableSpec, ...]) -> None:
-    """Read every column once and profile a small slice, so JIT, codegen and the parquet readers are warm.
-
-    The slice warms the engine's expressions, which the per-column baseline builds the same way.
+    """Read every column once, then profile and summarize a small slice, so JIT, codegen and the parquet readers
+    are warm. The per-column baseline's expressions are much the engine's; it runs last on each table anyway.
     """
     for spec in specs:
         df = spark.read.parquet(str(paths[spec.name]))
         df.select(*[F.count(F.col(f"`{name}`")) for name in df.columns]).collect()
         profile_dataframe(df.limit(WARM_UP_ROWS), schema_name="bench", table_name=f"{spec.name}_warm_up")
+        summarize(df.limit(WARM_UP_ROWS))
 
 
 def versions(spark: SparkSession) -> dict[str, str]:
@@ -139,32 +141,29 @@ def versions(spark: SparkSession) -> dict[str, str]:
     return found
 
 
-def start_spark(event_log_dir: Path, memory: str) -> SparkSession:
-    event_log_dir.mkdir(parents=True, exist_ok=True)
-    spark = local_spark_session(
-        "dq-profiler-bench",
-        memory=memory,
-        **{
-            "spark.eventLog.enabled": "true",
-            "spark.eventLog.dir": event_log_dir.resolve().as_uri(),
-            "spark.ui.showConsoleProgress": "false",
-            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
-        },
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
-
-
-def run_spark_contenders(spark: SparkSession, paths: dict[str, Path], specs: tuple[TableSpec, ...], repeat: int):
-    measurements, windows = [], []
+def run_spark_contenders(spark: SparkSession, paths: dict[str, Path], specs: tuple[TableSpec, ...], repeat: int,
+                         *, heap_table: str):
+    """Engine, floor, per-column on each table in turn; and the driver's peak heap during the engine on `heap_table`
+    (over all its repeats)."""
+    measurements, windows, heap_peak = [], [], None
     for spec in specs:
         path = paths[spec.name]
-        contenders = ((ENGINE, lambda: run_engine(spark, path, spec)), (PER_COLUMN, lambda: run_per_column(spark, path)))
+        contenders = (
+            (ENGINE, lambda: run_engine(spark, path, spec)),
+            (FLOOR, lambda: run_floor(spark, path)),
+            (PER_COLUMN, lambda: run_per_column(spark, path)),
+        )
         for contender, run in contenders:
-            seconds, window = timed(f"{contender} on {spec.name}", run, expected_columns=spec.column_count, repeat=repeat)
+            watch_heap = contender == ENGINE and spec.name == heap_table
+            if watch_heap:
+                reset_heap_peaks(spark)
+            seconds, window = timed(f"{contender} on {spec.name}", run, expected_columns=spec.column_count,
+                                    repeat=repeat)
+            if watch_heap:
+                heap_peak = heap_peak_bytes(spark)
             measurements.append(Measurement(contender, spec.name, spec.rows, spec.column_count, seconds))
             windows.append(window)
-    return measurements, windows
+    return measurements, windows, heap_peak
 
 
 def print_job_breakdown(windows: list[JobWindow]) -> list[dict]:
@@ -192,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     warm_up(spark, paths, specs)
 
     print("Timing:", flush=True)
-    measurements, windows = run_spark_contenders(spark, paths, specs, args.repeat)
+    measurements, windows, heap_peak = run_spark_contenders(spark, paths, specs, args.repeat, heap_table=wide.name)
+    heap = {"table": wide.name, "peak_bytes": heap_peak, "max_bytes": heap_max_bytes(spark),
+            "note": "sum of the heap pools' peaks during the engine's run: an upper bound of the heap's peak"}
     event_log = args.data_dir / "eventlog" / spark.sparkContext.applicationId
     spark.stop()  # frees the cores and memory for DuckDB and pandas
     assign_jobs(windows, read_jobs(event_log))
@@ -220,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nTargets" + ("" if args.rows_scale == 1 else f" (defined at full scale; this run is at {args.rows_scale:g})") + ":")
     for verdict in found_verdicts:
         print("  " + verdict.line())
+    print(f"\nDriver heap during the engine on {wide.name}: peak {mib(heap['peak_bytes'])} of {mib(heap['max_bytes'])} "
+          "(sum of per-pool peaks, an upper bound)")
     job_summaries = print_job_breakdown(windows)
 
     if args.output_json:
@@ -227,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "rows_scale": args.rows_scale, "repeat": args.repeat, "spark_memory": args.spark_memory,
             "machine": machine, "versions": found_versions, "results": as_json(measurements),
-            "targets": [vars(verdict) for verdict in found_verdicts], "spark_jobs": job_summaries,
+            "targets": [vars(verdict) for verdict in found_verdicts], "driver_heap": heap, "spark_jobs": job_summaries,
         }
         args.output_json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return 0

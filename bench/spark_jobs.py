@@ -1,12 +1,14 @@
-"""Spark job timings per contender, read from Spark's event log once the session has stopped.
+"""The benchmarks' Spark session, and what they read from its event log once it has stopped: job timings per
+contender, and how many times a table was scanned.
 
-Jobs are attributed to a contender by the wall-clock window it ran in, so nothing depends on job groups or
-descriptions that the engine might set itself.
+Jobs and stages are attributed to a contender by the wall-clock window it ran in, so nothing depends on job groups
+or descriptions that the engine might set itself.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,30 @@ class JobWindow:
         }
 
 
+def epoch_ms() -> int:
+    """Now, in epoch milliseconds as Spark logs its times."""
+    return time.time_ns() // 1_000_000
+
+
+def start_spark(event_log_dir: Path, memory: str, app_name: str = "dq-profiler-bench"):
+    """A local session with its event log in `event_log_dir` (one file per application, named by its id)."""
+    from notebooks.dq_profiler.local_spark import local_spark_session
+
+    event_log_dir.mkdir(parents=True, exist_ok=True)
+    spark = local_spark_session(
+        app_name,
+        memory=memory,
+        **{
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": event_log_dir.resolve().as_uri(),
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        },
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
 def event_log_file(event_log_dir: Path, application_id: str) -> Path:
     return event_log_dir / application_id
 
@@ -81,3 +107,25 @@ def assign_jobs(windows: list[JobWindow], jobs: list[SparkJob]) -> None:
             if window.started_ms <= job.submitted_ms <= window.ended_ms:
                 window.jobs.append(job)
                 break
+
+
+def count_scans(event_log: Path, window: JobWindow | None = None) -> int:
+    """Stages that read parquet files and ran (submitted within `window` if given).
+
+    A stage reads files when one of its RDDs is a `FileScanRDD`. Stages skipped because their shuffle output was
+    reused are never submitted, so they log no completion and do not count; a stage retried after a failure counts
+    once, for its successful attempt.
+    """
+    scanned: set[int] = set()
+    with event_log.open(encoding="utf-8") as lines:
+        for line in lines:
+            event = json.loads(line)
+            if event.get("Event") != "SparkListenerStageCompleted":
+                continue
+            stage = event["Stage Info"]
+            if stage.get("Failure Reason") or not any(rdd.get("Name") == "FileScanRDD" for rdd in stage["RDD Info"]):
+                continue
+            submitted = stage.get("Submission Time")
+            if window is None or (submitted is not None and window.started_ms <= submitted <= window.ended_ms):
+                scanned.add(stage["Stage ID"])
+    return len(scanned)
