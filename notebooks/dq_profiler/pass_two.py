@@ -143,26 +143,30 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
     whose values are only counted, carrying the column's totals."""
     value, count = F.col("v"), F.col("n")
     is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
-    checks = [
-        F.when(is_text & check(value), count).otherwise(0).alias(name)
-        for name, check in text_checks.VALUE_COUNT_CHECKS.items()
-    ]
+    checked = is_text & text_checks.may_match_a_check(value)
+    # The checks and the pattern are computed in a projection of their own, not inside the explode below: the
+    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted.
+    per_value = groups.select(
+        "c", "k", "v", "n",
+        *[F.when(checked & check(value), count).otherwise(0).alias(name)
+          for name, check in text_checks.VALUE_COUNT_CHECKS.items()],
+        F.when(is_text, text_checks.pattern_of(value)).alias("pattern"),
+    )
     folded_value = F.struct(
         F.col("k").alias("k"),
         F.when(F.col("k") == RANKED, value).alias("v"),  # counted-only values fold into one row per column
         F.lit(1).cast("bigint").alias("groups"),
         F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
-        *checks,
+        *[F.col(name) for name in CHECK_NAMES],
     )
     pattern = F.struct(
         F.lit(PATTERNS).alias("k"),
-        text_checks.pattern_of(value).alias("v"),
+        F.col("pattern").alias("v"),
         *[F.lit(0).cast("bigint").alias(name) for name in _TOTALS],
     )
-    # Each check appears once in the plan: a CASE choosing between two arrays would hold every check twice.
-    records = F.array(folded_value, F.when(is_text, pattern))
+    records = F.array(folded_value, F.when(F.col("pattern").isNotNull(), pattern))
     exploded = (
-        groups.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
+        per_value.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
     )
     sums = [F.sum(name).alias(name) for name in _TOTALS]
     return exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)

@@ -83,3 +83,29 @@ def test_null_passes_no_check(spark):
 def test_patterns(spark, value, pattern):
     row = spark.createDataFrame([(value,)], "v string").select(text_checks.pattern_of(F.col("v"))).first()
     assert row[0] == pattern
+
+
+# Values that pass some check, beyond CASES: every blank token and boolean word, in both cases and padded.
+_WORDS = [
+    form
+    for word in (*text_checks.BLANK_TOKENS, *text_checks.BOOLEAN_WORDS)
+    for form in (word, word.upper(), word.capitalize(), f" {word}\t")
+]
+
+
+def test_a_value_that_passes_any_check_may_match_a_check(spark):
+    """The gate before the checks never hides a match: no check can pass a value the gate turns away."""
+    df = spark.createDataFrame([(value,) for value in [*CASES, *_WORDS]], "v string")
+    value = F.col("v")
+    any_check = None
+    for check in text_checks.VALUE_COUNT_CHECKS.values():
+        any_check = check(value) if any_check is None else any_check | check(value)
+    rows = df.select("v", any_check.alias("any"), text_checks.may_match_a_check(value).alias("gate")).collect()
+    assert sum(row["any"] for row in rows) > len(_WORDS)  # the table does exercise the checks
+    assert [row["v"] for row in rows if row["any"] and not row["gate"]] == []
+
+
+@pytest.mark.parametrize("value", ["key-1A2B3C", "alpha", "Émile 7", "Zürich"])
+def test_typical_identifiers_and_names_skip_every_check(spark, value):
+    row = spark.createDataFrame([(value,)], "v string").select(text_checks.may_match_a_check(F.col("v"))).first()
+    assert row[0] is False
