@@ -20,7 +20,7 @@ from . import rules
 from .anomalies import detect_anomalies
 from .columns import TEXT, ColumnSpec, column_specs
 from .pass_one import run_pass_one
-from .pass_two import PassTwoResult, plan_pass_two, run_pass_two
+from .pass_two import PassTwoResult, add_boolean_values, plan_pass_two, run_pass_two
 from .sampling import SAMPLE_SEED, sample_fraction, scale_counts
 from .text_checks import VALUE_COUNT_CHECKS
 from .thresholds import resolve_thresholds
@@ -103,6 +103,7 @@ def _profile_columns(
     for start in range(0, len(specs), step):
         pass_one.update(run_pass_one(df, specs[start : start + step]))
     pass_two = run_pass_two(df, specs, plan_pass_two(specs, pass_one, thresholds))
+    add_boolean_values(pass_two, specs, pass_one)
     return [_column_document(spec, pass_one[spec.index], pass_two, thresholds) for spec in specs]
 
 

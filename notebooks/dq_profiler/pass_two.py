@@ -19,11 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from . import rules, text_checks
-from .columns import BINARY, NESTED, OTHER, TEXT, ColumnSpec
+from .columns import BINARY, BOOLEAN, NESTED, OTHER, TEXT, ColumnSpec
 from .pass_one import DISTINCT_RSD, MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
@@ -32,7 +33,8 @@ TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a colum
 RANKED, COUNTED, PATTERNS = 0, 1, 2
 CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
 _TOTALS = ("groups", "duplicated", *CHECK_NAMES)  # per-column totals carried by the folded rows
-_NOT_GROUPABLE = frozenset({BINARY, NESTED, OTHER})
+# Booleans are not grouped either: pass 1 counts their two values exactly (see `add_boolean_values`).
+_NOT_GROUPED = frozenset({BINARY, NESTED, OTHER, BOOLEAN})
 # A column whose estimated distinct ratio is this close below the key threshold may still reach it exactly: it is
 # grouped too, and the engine decides on the exact count (three standard errors of the estimate).
 KEY_RATIO_MARGIN = 3 * DISTINCT_RSD
@@ -71,7 +73,7 @@ def plan_pass_two(
     for spec in specs:
         metrics = pass_one[spec.index]
         non_null = metrics["row_count"] - metrics["null_count"]
-        if spec.general_type in _NOT_GROUPABLE or non_null == 0:
+        if spec.general_type in _NOT_GROUPED or non_null == 0:
             continue
         if metrics["distinct_count"] <= TOP_VALUES_MAX_DISTINCT:
             value_columns.append(spec.index)
@@ -109,21 +111,42 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
     return result
 
 
+def add_boolean_values(
+    result: PassTwoResult, specs: Sequence[ColumnSpec], pass_one: Mapping[int, Mapping[str, Any]]
+) -> None:
+    """Top values and exact distinct counts of boolean columns, from pass 1's true and false counts."""
+    for spec in specs:
+        if spec.general_type != BOOLEAN:
+            continue
+        counts = {"true": pass_one[spec.index]["true_count"], "false": pass_one[spec.index]["false_count"]}
+        ranked = sorted(((value, count) for value, count in counts.items() if count), key=lambda vc: (-vc[1], vc[0]))
+        result.top_values[spec.index] = [{"value": value, "count": count} for value, count in ranked]
+        result.exact_distinct_counts[spec.index] = len(ranked)
+
+
+def _grouping_value(spec: ColumnSpec) -> tuple[Column, Column]:
+    """The value to group by, as `v` (a string) or, for integers, as `i` (a long): integers (ids above all) are
+    hashed and shuffled cheaper as they are than as strings."""
+    if isinstance(spec.spark_type, T.IntegralType):
+        return F.lit(None).cast("string").alias("v"), spec.ref.cast("bigint").alias("i")
+    return spec.ref.cast("string").alias("v"), F.lit(None).cast("bigint").alias("i")
+
+
 def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) -> DataFrame:
     by_index = {spec.index: spec for spec in specs}
     entries = [
         F.struct(
             F.lit(index).alias("c"),
             F.lit(RANKED if index in plan.value_columns else COUNTED).alias("k"),
-            by_index[index].ref.cast("string").alias("v"),
+            *_grouping_value(by_index[index]),
         )
         for index in plan.grouped_columns
     ]
     groups = (
         df.select(F.explode(F.array(*entries)).alias("e"))
-        .select("e.c", "e.k", "e.v")
-        .where(F.col("v").isNotNull())
-        .groupBy("c", "k", "v")
+        .select("e.c", "e.k", "e.v", "e.i")
+        .where(F.col("v").isNotNull() | F.col("i").isNotNull())
+        .groupBy("c", "k", "v", "i")
         .agg(F.count(F.lit(1)).alias("n"))
     )
     folded = _fold_groups(groups, plan.text_columns)
@@ -147,14 +170,15 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
     # The checks and the pattern are computed in a projection of their own, not inside the explode below: the
     # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted.
     per_value = groups.select(
-        "c", "k", "v", "n",
+        "c", "k", "v", "i", "n",
         *[F.when(checked & check(value), count).otherwise(0).alias(name)
           for name, check in text_checks.VALUE_COUNT_CHECKS.items()],
         F.when(is_text, text_checks.pattern_of(value)).alias("pattern"),
     )
     folded_value = F.struct(
         F.col("k").alias("k"),
-        F.when(F.col("k") == RANKED, value).alias("v"),  # counted-only values fold into one row per column
+        # counted-only values fold into one row per column
+        F.when(F.col("k") == RANKED, F.coalesce(value, F.col("i").cast("string"))).alias("v"),
         F.lit(1).cast("bigint").alias("groups"),
         F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
         *[F.col(name) for name in CHECK_NAMES],
