@@ -61,7 +61,7 @@ def profile_dataframe(
 ) -> dict[str, Any]:
     """Profile one table: its document for the payload's `tables`, with its anomalies under `anomalies`.
 
-    Scans: one per chunk of `options.columns_per_pass` columns (pass 1), one more for pass 2, and one count
+    Scans: two per chunk of `options.columns_per_pass` columns (pass 1), one more for pass 2, and one count
     when sampling.
     """
     thresholds = resolve_thresholds(options.thresholds)
@@ -96,8 +96,8 @@ def profile_dataframe(
 def _profile_columns(
     df: DataFrame, specs: Sequence[ColumnSpec], thresholds: Mapping[str, float], options: ProfileOptions
 ) -> list[dict[str, Any]]:
-    # Pass 1 needs one wide aggregate per chunk of columns; pass 2 is one group-by over every column whatever
-    # the width, so a wider table adds one scan per further chunk, not two.
+    # Pass 1 needs two wide aggregates per chunk of columns; pass 2 is one group-by over every column whatever
+    # the width, so a wider table adds pass 1's scans per further chunk, not pass 2's.
     pass_one: dict[int, Mapping[str, Any]] = {}
     step = max(1, options.columns_per_pass)
     for start in range(0, len(specs), step):

@@ -1,10 +1,12 @@
 """Pass 2: one wide-to-long group-by giving exact distinct counts, top values, top patterns, key duplicate checks
 and the value checks of text columns.
 
-1. Every column that needs it contributes (column, kind, value-as-string) rows through one `explode`, and a single
-   `groupBy(column, kind, value)` counts each distinct value: the only shuffle that carries the data.
+1. Every column that needs it contributes (column, kind, value) rows through one `explode` (integers as longs,
+   anything else as its string form), and a single `groupBy(column, kind, value)` counts each distinct value: the
+   only shuffle that carries the data. Booleans are not grouped: pass 1 counts their two values.
 2. Each distinct value is then looked at once, not once per row: the text checks (blank-like, numeric-like, ...)
-   and the pattern of a text value are computed per group and weighted by its count. A second aggregate folds the
+   and the pattern of a text value are computed per group, in a projection of their own, and weighted by its
+   count. A second aggregate folds the
    groups of a column into its totals (distinct values, duplicated values, check counts) and its pattern counts;
    only the groups of columns whose top values are wanted keep their own row, so this shuffle stays small.
 3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.

@@ -46,3 +46,10 @@ def test_each_further_chunk_of_columns_adds_one_pass(spark, narrow_jobs):
     pass_one_jobs = two_chunks - narrow_jobs
     assert 1 <= pass_one_jobs < narrow_jobs  # pass 1 of the second chunk only; pass 2 still runs once
     assert three_chunks == narrow_jobs + 2 * pass_one_jobs
+
+
+def test_a_chunk_too_wide_to_compile_is_read_by_one_interpreted_aggregate(spark, narrow_jobs):
+    # 150 columns hold about 900 fixed-width aggregates: too many for one compiled method, so pass 1 does not split
+    # them from the sketches into a query of their own (which Spark would fail to compile, then interpret anyway).
+    wide_jobs = _jobs_for(spark, _mixed_table(spark, 150))
+    assert wide_jobs < narrow_jobs
