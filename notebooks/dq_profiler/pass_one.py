@@ -63,9 +63,13 @@ def _count_if(condition: Column) -> Column:
     return F.count(F.when(condition, True))
 
 
+def _numeric_value(spec: ColumnSpec) -> Column:
+    """NaN is counted on its own and kept out of min, max, mean, stddev and percentiles, which it would swamp."""
+    return F.when(~F.isnan(spec.ref), spec.ref) if spec.is_floating else spec.ref
+
+
 def _numeric_aggregates(spec: ColumnSpec) -> dict[str, Column]:
-    # NaN is counted on its own and kept out of min, max, mean, stddev and percentiles, which it would swamp.
-    value = F.when(~F.isnan(spec.ref), spec.ref) if spec.is_floating else spec.ref
+    value = _numeric_value(spec)
     as_double = value.cast("double")
     aggregates = {
         "min_value": F.min(value).cast("string"),
@@ -140,7 +144,7 @@ def _sketch_aggregates(spec: ColumnSpec) -> dict[str, Column]:
     if spec.general_type in _DISTINCT_TYPES:
         aggregates["distinct_count"] = _approx_distinct(spec)
     if spec.general_type == NUMERIC:
-        as_double = (F.when(~F.isnan(spec.ref), spec.ref) if spec.is_floating else spec.ref).cast("double")
+        as_double = _numeric_value(spec).cast("double")
         aggregates["percentiles"] = F.percentile_approx(as_double, list(PERCENTILES), PERCENTILE_ACCURACY)
     if spec.general_type == TEXT:
         aggregates["min_value"] = F.substring(F.min(spec.ref), 1, MAX_VALUE_LENGTH)

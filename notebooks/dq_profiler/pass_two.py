@@ -6,9 +6,9 @@ and the value checks of text columns.
    only shuffle that carries the data. Booleans are not grouped: pass 1 counts their two values.
 2. Each distinct value is then looked at once, not once per row: the text checks (blank-like, numeric-like, ...)
    and the pattern of a text value are computed per group, in a projection of their own, and weighted by its
-   count. A second aggregate folds the
-   groups of a column into its totals (distinct values, duplicated values, check counts) and its pattern counts;
-   only the groups of columns whose top values are wanted keep their own row, so this shuffle stays small.
+   count. A second aggregate folds the groups of a column into its totals (distinct values, duplicated values,
+   check counts) and its pattern counts; only the groups of columns whose top values are wanted keep their own
+   row, so this shuffle stays small.
 3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
 
 The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
