@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +17,13 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 
 from . import rules
-from .anomalies import detect_anomalies
+from .anomalies import detect_anomalies, detect_run_anomalies
 from .columns import TEXT, ColumnSpec, column_specs
+from .functional_types import infer_functional_type
 from .pass_one import run_pass_one
 from .pass_two import PassTwoResult, add_boolean_values, plan_pass_two, run_pass_two
 from .sampling import SAMPLE_SEED, sample_fraction, scale_counts
-from .text_checks import VALUE_COUNT_CHECKS
+from .text_checks import COUNT_CHECK_NAMES
 from .thresholds import resolve_thresholds
 from .version import ENGINE_VERSION
 
@@ -57,23 +58,31 @@ def utc_now() -> str:
 
 
 def profile_dataframe(
-    df: DataFrame, *, schema_name: str, table_name: str, options: ProfileOptions = ProfileOptions()
+    df: DataFrame,
+    *,
+    schema_name: str,
+    table_name: str,
+    options: ProfileOptions = ProfileOptions(),
+    run_tables: Collection[str] = (),
 ) -> dict[str, Any]:
     """Profile one table: its document for the payload's `tables`, with its anomalies under `anomalies`.
 
-    Scans: two per chunk of `options.columns_per_pass` columns (pass 1), one more for pass 2, and one count
-    when sampling.
+    `run_tables` names the other tables of the run, so that `customer_id` in `orders` is known for a reference to
+    `customers` (see `rules.key_role`). Scans: two per chunk of `options.columns_per_pass` columns (pass 1), one
+    more for pass 2, and one count when sampling.
     """
     thresholds = resolve_thresholds(options.thresholds)
     specs = column_specs(df)
+    roles = {spec.index: rules.key_role(spec.name, table_name, run_tables) for spec in specs}
     fraction = None
     if options.sample_percent is not None:
         total_rows = df.count()
         fraction = sample_fraction(total_rows, options.sample_percent, options.sample_min_rows)
-    columns = _profile_columns(df.sample(False, fraction, SAMPLE_SEED) if fraction else df, specs, thresholds, options)
+    sample = df.sample(False, fraction, SAMPLE_SEED) if fraction else df
+    columns = _profile_columns(sample, specs, roles, thresholds, options)
     sampled = fraction is not None and bool(columns) and columns[0]["row_count"] > 0
     if fraction and not sampled:  # the sample came back empty: profile every row rather than report nothing
-        columns = _profile_columns(df, specs, thresholds, options)
+        columns = _profile_columns(df, specs, roles, thresholds, options)
     if sampled:
         factor = total_rows / columns[0]["row_count"]
         for column in columns:
@@ -94,7 +103,11 @@ def profile_dataframe(
 
 
 def _profile_columns(
-    df: DataFrame, specs: Sequence[ColumnSpec], thresholds: Mapping[str, float], options: ProfileOptions
+    df: DataFrame,
+    specs: Sequence[ColumnSpec],
+    roles: Mapping[int, str | None],
+    thresholds: Mapping[str, float],
+    options: ProfileOptions,
 ) -> list[dict[str, Any]]:
     # Pass 1 needs two wide aggregates per chunk of columns; pass 2 is one group-by over every column whatever
     # the width, so a wider table adds pass 1's scans per further chunk, not pass 2's.
@@ -102,13 +115,19 @@ def _profile_columns(
     step = max(1, options.columns_per_pass)
     for start in range(0, len(specs), step):
         pass_one.update(run_pass_one(df, specs[start : start + step]))
-    pass_two = run_pass_two(df, specs, plan_pass_two(specs, pass_one, thresholds))
+    pass_two = run_pass_two(df, specs, plan_pass_two(specs, pass_one, roles, thresholds))
     add_boolean_values(pass_two, specs, pass_one)
-    return [_column_document(spec, pass_one[spec.index], pass_two, thresholds) for spec in specs]
+    return [
+        _column_document(spec, pass_one[spec.index], pass_two, roles[spec.index], thresholds) for spec in specs
+    ]
 
 
 def _column_document(
-    spec: ColumnSpec, metrics: Mapping[str, Any], pass_two: PassTwoResult, thresholds: Mapping[str, float]
+    spec: ColumnSpec,
+    metrics: Mapping[str, Any],
+    pass_two: PassTwoResult,
+    role: str | None,
+    thresholds: Mapping[str, float],
 ) -> dict[str, Any]:
     column = {
         "column_name": spec.name,
@@ -117,6 +136,7 @@ def _column_document(
         "ordinal_position": spec.ordinal_position,
         **metrics,
         **_value_check_counts(spec, pass_two),
+        **_standardized_matches(spec, pass_two),
         "duplicated_value_count": pass_two.duplicated_value_counts.get(spec.index),
         "top_values": pass_two.top_values.get(spec.index, []),
         "top_patterns": pass_two.top_patterns.get(spec.index, []),
@@ -124,8 +144,9 @@ def _column_document(
     if spec.index in pass_two.exact_distinct_counts:
         column["distinct_count"] = pass_two.exact_distinct_counts[spec.index]
         column["distinct_count_approximate"] = False
-    if column["duplicated_value_count"] is not None and not _is_key_candidate(column, thresholds):
+    if column["duplicated_value_count"] is not None and not _is_key_candidate(column, role, thresholds):
         column["duplicated_value_count"] = None  # grouped as a possible key; the exact count says it is not one
+    column["functional_type"] = infer_functional_type(column, role)
     for name in _FLOAT_METRICS:
         value = column[name]
         # JSON has no NaN or infinity; an aggregate over infinite values is reported as unknown.
@@ -133,9 +154,9 @@ def _column_document(
     return column
 
 
-def _is_key_candidate(column: Mapping[str, Any], thresholds: Mapping[str, float]) -> bool:
+def _is_key_candidate(column: Mapping[str, Any], role: str | None, thresholds: Mapping[str, float]) -> bool:
     return rules.is_key_candidate(
-        column_name=column["column_name"],
+        role=role,
         data_type=column["data_type"],
         distinct_count=column["distinct_count"],
         non_null_count=column["row_count"] - column["null_count"],
@@ -147,7 +168,16 @@ def _value_check_counts(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str, 
     if spec.general_type != TEXT:
         return {}
     # A text column without a non-null value is not grouped in pass 2: nothing matches any check.
-    return pass_two.value_check_counts.get(spec.index, dict.fromkeys(VALUE_COUNT_CHECKS, 0))
+    return pass_two.value_check_counts.get(spec.index, dict.fromkeys(COUNT_CHECK_NAMES, 0))
+
+
+def _standardized_matches(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str, int | None]:
+    """Text columns with top values: how many distinct values share a standardized form with another, and how
+    many forms they share (0 and 0 when none do); None where pass 2 does not look (more than 1000 values)."""
+    if spec.general_type != TEXT or spec.index not in pass_two.top_values:
+        return {"standardized_match_value_count": None, "standardized_match_form_count": None}
+    values, forms = pass_two.standardized_matches.get(spec.index, (0, 0))
+    return {"standardized_match_value_count": values, "standardized_match_form_count": forms}
 
 
 # Metrics that are values of the column itself (an approximate percentile is one of its values).
@@ -177,10 +207,16 @@ def _failed_table(source: TableSource, error: Exception) -> dict[str, Any]:
     }
 
 
-def _profile_source(spark: SparkSession, source: TableSource, options: ProfileOptions) -> dict[str, Any]:
+def _profile_source(
+    spark: SparkSession, source: TableSource, options: ProfileOptions, run_tables: Collection[str]
+) -> dict[str, Any]:
     try:
         table = profile_dataframe(
-            source.load(spark), schema_name=source.schema_name, table_name=source.table_name, options=options
+            source.load(spark),
+            schema_name=source.schema_name,
+            table_name=source.table_name,
+            options=options,
+            run_tables=run_tables,
         )
     except Exception as error:  # one table's failure (missing, no permission, bad data) must not stop the group
         logger.exception("Profiling %s failed", source.qualified_name)
@@ -195,9 +231,11 @@ def profile_tables(
     """Profile a table group concurrently and return the whole payload document."""
     started_at = utc_now()
     resolve_thresholds(options.thresholds)  # a bad override fails the run before any table is read
+    run_tables = [source.table_name for source in sources]
     with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
-        tables = list(pool.map(lambda source: _profile_source(spark, source, options), sources))
+        tables = list(pool.map(lambda source: _profile_source(spark, source, options, run_tables), sources))
     anomalies = [anomaly for table in tables for anomaly in table.pop("anomalies")]
+    anomalies += detect_run_anomalies(tables, detected_at=utc_now())
     failed = [table for table in tables if table["error"]]
     all_failed = bool(tables) and len(failed) == len(tables)
     return {

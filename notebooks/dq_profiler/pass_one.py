@@ -45,15 +45,13 @@ EARLIEST_LIKELY_DATE = dt.date(1900, 1, 1)
 
 # Metrics that count rows, scaled up when the table was sampled. Distinct counts, lengths and statistics are not.
 COUNT_METRICS = (
-    "row_count", "null_count", "zero_count", "negative_count", "nan_count", "blank_count", "leading_space_count",
-    "quoted_count", "numeric_like_count", "date_like_count", "email_like_count", "phone_like_count",
-    "ssn_like_count", "card_like_count", "true_word_count", "false_word_count", "yes_word_count", "no_word_count",
+    "row_count", "null_count", "zero_count", "negative_count", "nan_count", *text_checks.COUNT_CHECK_NAMES,
     "future_count", "before_1900_count", "true_count", "false_count",
 )
 METRIC_NAMES = (
     "row_count", "null_count", "distinct_count", "distinct_count_approximate", "min_value", "max_value",
     "mean", "stddev", "p25", "p50", "p75", "zero_count", "negative_count", "nan_count",
-    "min_length", "max_length", "avg_length", *text_checks.VALUE_COUNT_CHECKS,
+    "min_length", "max_length", "avg_length", *text_checks.COUNT_CHECK_NAMES,
     "future_count", "before_1900_count", "true_count", "false_count",
 )
 

@@ -1,5 +1,5 @@
-"""Pass 2: one wide-to-long group-by giving exact distinct counts, top values, top patterns, key duplicate checks
-and the value checks of text columns.
+"""Pass 2: one wide-to-long group-by giving exact distinct counts, top values, top patterns, key duplicate checks,
+the value checks of text columns and, for text columns with top values, the values that match once standardized.
 
 1. Every column that needs it contributes (column, kind, value) rows through one `explode` (integers as longs,
    anything else as its string form), and a single `groupBy(column, kind, value)` counts each distinct value: the
@@ -7,8 +7,9 @@ and the value checks of text columns.
 2. Each distinct value is then looked at once, not once per row: the text checks (blank-like, numeric-like, ...)
    and the pattern of a text value are computed per group, in a projection of their own, and weighted by its
    count. A second aggregate folds the groups of a column into its totals (distinct values, duplicated values,
-   check counts) and its pattern counts; only the groups of columns whose top values are wanted keep their own
-   row, so this shuffle stays small.
+   check counts), its pattern counts and, for text columns with top values, its standardized forms (upper case,
+   no spaces or punctuation); only the groups of columns whose top values are wanted keep their own row, so this
+   shuffle stays small.
 3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
 
 The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
@@ -31,9 +32,10 @@ from .pass_one import DISTINCT_RSD, MAX_VALUE_LENGTH
 
 TOP_LIMIT = 10
 TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a column's top values are computed
-# Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked).
-RANKED, COUNTED, PATTERNS = 0, 1, 2
-CHECK_NAMES = tuple(text_checks.VALUE_COUNT_CHECKS)
+# Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked), standardized forms
+# that more than one distinct value shares.
+RANKED, COUNTED, PATTERNS, STANDARDIZED = 0, 1, 2, 3
+CHECK_NAMES = text_checks.COUNT_CHECK_NAMES
 _TOTALS = ("groups", "duplicated", *CHECK_NAMES)  # per-column totals carried by the folded rows
 # Booleans are not grouped either: pass 1 counts their two values exactly (see `add_boolean_values`).
 _NOT_GROUPED = frozenset({BINARY, NESTED, OTHER, BOOLEAN})
@@ -66,11 +68,17 @@ class PassTwoResult:
     exact_distinct_counts: dict[int, int]
     duplicated_value_counts: dict[int, int]  # possible key candidates only
     value_check_counts: dict[int, dict[str, int]]  # text columns only
+    # Text columns with top values: (distinct values sharing a standardized form with another, forms they share).
+    standardized_matches: dict[int, tuple[int, int]]
 
 
 def plan_pass_two(
-    specs: Sequence[ColumnSpec], pass_one: Mapping[int, Mapping[str, Any]], thresholds: Mapping[str, float]
+    specs: Sequence[ColumnSpec],
+    pass_one: Mapping[int, Mapping[str, Any]],
+    roles: Mapping[int, str | None],
+    thresholds: Mapping[str, float],
 ) -> PassTwoPlan:
+    """`roles`: each column's key role by name (`rules.key_role`); only a table's own key can be a candidate."""
     value_columns, key_columns, text_columns = [], [], []
     for spec in specs:
         metrics = pass_one[spec.index]
@@ -80,7 +88,7 @@ def plan_pass_two(
         if metrics["distinct_count"] <= TOP_VALUES_MAX_DISTINCT:
             value_columns.append(spec.index)
         if rules.is_key_candidate(
-            column_name=spec.name,
+            role=roles.get(spec.index),
             data_type=spec.data_type,
             distinct_count=metrics["distinct_count"],
             non_null_count=non_null,
@@ -94,11 +102,15 @@ def plan_pass_two(
 
 def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) -> PassTwoResult:
     """One Spark job scanning `df` (plus its shuffle stages), whatever the number of columns."""
-    result = PassTwoResult({}, {}, {}, {}, {})
+    result = PassTwoResult({}, {}, {}, {}, {}, {})
     if plan.is_empty:
         return result
     for row in _pass_two_frame(df, specs, plan).collect():
         column, kind, rank = row["c"], row["k"], row["rank"]
+        if kind == STANDARDIZED:
+            # Each surviving form is one row: `duplicated` was set to 1 per form, `groups` counts its values.
+            result.standardized_matches[column] = (row["groups"], row["duplicated"])
+            continue
         if kind != COUNTED:
             target = result.top_patterns if kind == PATTERNS else result.top_values
             target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": rank})
@@ -151,7 +163,7 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
         .groupBy("c", "k", "v", "i")
         .agg(F.count(F.lit(1)).alias("n"))
     )
-    folded = _fold_groups(groups, plan.text_columns)
+    folded = _fold_groups(groups, plan.text_columns, [i for i in plan.text_columns if i in plan.value_columns])
 
     # One partitioning and one ordering for every window expression: a single Window operator over a small input.
     by_frequency = Window.partitionBy("c", "k").orderBy(F.desc("n"), F.asc("v"))
@@ -163,19 +175,24 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
     )
 
 
-def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
-    """Per distinct value: its checks and pattern. Then one row per ranked value or pattern, and one per column
-    whose values are only counted, carrying the column's totals."""
+def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_columns: Sequence[int]) -> DataFrame:
+    """Per distinct value: its checks and pattern. Then one row per ranked value or pattern, one per column
+    whose values are only counted, carrying the column's totals, and one per standardized form that more than one
+    distinct value shares."""
     value, count = F.col("v"), F.col("n")
     is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
     checked = is_text & text_checks.may_match_a_check(value)
-    # The checks and the pattern are computed in a projection of their own, not inside the explode below: the
-    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted.
-    per_value = groups.select(
-        "c", "k", "v", "i", "n",
+    # The checks and the pattern are computed in projections of their own, not inside the explode below: the
+    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. The
+    # pattern comes first, since the shape checks read it.
+    with_pattern = groups.select("c", "k", "v", "i", "n", F.when(is_text, text_checks.pattern_of(value)).alias("pattern"))
+    pattern_value = F.col("pattern")
+    per_value = with_pattern.select(
+        "c", "k", "v", "i", "n", "pattern",
         *[F.when(checked & check(value), count).otherwise(0).alias(name)
           for name, check in text_checks.VALUE_COUNT_CHECKS.items()],
-        F.when(is_text, text_checks.pattern_of(value)).alias("pattern"),
+        *[F.when(is_text & check(value, pattern_value), count).otherwise(0).alias(name)
+          for name, check in text_checks.SHAPE_COUNT_CHECKS.items()],
     )
     folded_value = F.struct(
         F.col("k").alias("k"),
@@ -185,14 +202,23 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int]) -> DataFrame:
         F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
         *[F.col(name) for name in CHECK_NAMES],
     )
-    pattern = F.struct(
-        F.lit(PATTERNS).alias("k"),
-        F.col("pattern").alias("v"),
-        *[F.lit(0).cast("bigint").alias(name) for name in _TOTALS],
+    no_totals = [F.lit(0).cast("bigint").alias(name) for name in _TOTALS]
+    pattern = F.struct(F.lit(PATTERNS).alias("k"), pattern_value.alias("v"), *no_totals)
+    standardizes = F.col("c").isin(*standardized_columns) if standardized_columns else F.lit(False)
+    standard_form = F.struct(
+        F.lit(STANDARDIZED).alias("k"), text_checks.standardized(value).alias("v"),
+        F.lit(1).cast("bigint").alias("groups"), *no_totals[1:],
     )
-    records = F.array(folded_value, F.when(F.col("pattern").isNotNull(), pattern))
+    records = F.array(
+        folded_value, F.when(pattern_value.isNotNull(), pattern), F.when(standardizes & value.isNotNull(), standard_form)
+    )
     exploded = (
         per_value.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
     )
     sums = [F.sum(name).alias(name) for name in _TOTALS]
-    return exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)
+    folded = exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)
+    # A form that one distinct value alone has matches nothing; each form kept counts as one in `duplicated`.
+    is_form = F.col("k") == STANDARDIZED
+    return folded.where(~is_form | (F.col("groups") > 1)).withColumn(
+        "duplicated", F.when(is_form, F.lit(1).cast("bigint")).otherwise(F.col("duplicated"))
+    )

@@ -16,6 +16,8 @@ from functools import partial
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from .catalogue import LIST_DELIMITERS, NON_PRINTING_CHARACTERS, UNIT_WORDS, US_STATE_CODES, US_ZIP3_PATTERN, US_ZIP_PATTERNS
+
 BLANK_TOKENS = ("n/a", "na", "null", "none", "-", "?", "unknown", "tbd", "missing")
 BOOLEAN_WORDS = ("true", "false", "yes", "no")
 
@@ -30,6 +32,16 @@ _PHONE = (
     r"|\+\d{1,3}([\s.-]?\(?\d{1,4}\)?){2,5})\s*$"
 )
 _SSN = r"^\s*\d{3}-\d{2}-\d{4}\s*$"
+_NUMBER_WITH_UNIT = (
+    r"(?i)^\s*[-+]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)\s*("
+    + "|".join(re.escape(unit) for unit in sorted(UNIT_WORDS, key=len, reverse=True))
+    + r")\.?\s*$"
+)
+# Three or more items of 1 to 30 characters, all separated by the same delimiter.
+_DELIMITED_LIST = "^(" + "|".join(
+    rf"[^{re.escape(d)}]{{1,30}}({re.escape(d)}[^{re.escape(d)}]{{1,30}}){{2,}}" for d in LIST_DELIMITERS
+) + ")$"
+_URL_PREFIXES = ("http://", "https://", "ftp://", "www.")
 _CARD_SHAPE = r"^\s*\d[\d -]{11,22}\d\s*$"
 _CARD_DIGITS = r"^\d{13,19}$"
 
@@ -114,6 +126,11 @@ def is_boolean_word(value: Column, word: str) -> Column:
     return _starts_with_one_of(value, first_characters) & value.rlike(rf"(?i)^\s*{word}\s*$")
 
 
+def has_number_with_unit(value: Column) -> Column:
+    """A number followed by a unit word: `1.2 kg`, `30%`, `12in`."""
+    return _starts_with_one_of(value, _WHITESPACE + _DIGITS + "+-") & value.rlike(_NUMBER_WITH_UNIT)
+
+
 def is_date_like(value: Column) -> Column:
     """Matches a date form and is a real calendar date. A bare number (20240101) matches no form."""
     forms = None
@@ -155,6 +172,75 @@ def is_card_like(value: Column) -> Column:
     )
 
 
+def has_non_printing_character(value: Column) -> Column:
+    """Holds a control character, a no-break or zero-width space, a soft hyphen, ... (a character map, no regex)."""
+    return F.length(F.translate(value, NON_PRINTING_CHARACTERS, "")) < F.length(value)
+
+
+def is_upper_case(value: Column) -> Column:
+    """Has letters, all of them upper case."""
+    return (value == F.upper(value)) & (value != F.lower(value))
+
+
+def is_mixed_case(value: Column) -> Column:
+    """Has both upper- and lower-case letters."""
+    return (value != F.upper(value)) & (value != F.lower(value))
+
+
+def is_delimited_list(value: Column) -> Column:
+    """Three or more short items separated by one of `, ; | tab` (a number with thousands separators is not)."""
+    has_delimiter = None
+    for delimiter in LIST_DELIMITERS:
+        found = F.instr(value, delimiter) > 0
+        has_delimiter = found if has_delimiter is None else has_delimiter | found
+    return has_delimiter & value.rlike(_DELIMITED_LIST) & ~value.rlike(_NUMERIC)
+
+
+def is_url_like(value: Column) -> Column:
+    prefix = F.lower(F.substring(F.ltrim(value), 1, 8))
+    found = None
+    for url_prefix in _URL_PREFIXES:
+        found = prefix.startswith(url_prefix) if found is None else found | prefix.startswith(url_prefix)
+    return found
+
+
+def is_json_like(value: Column) -> Column:
+    """Wrapped in braces or brackets, as a JSON object or array is."""
+    trimmed = F.trim(value)
+    return F.substring(trimmed, 1, 1).isin("{", "[") & F.substring(trimmed, -1, 1).isin("}", "]")
+
+
+def is_us_state_code(value: Column) -> Column:
+    return (F.length(value) <= 4) & F.upper(F.trim(value)).isin(*sorted(US_STATE_CODES))
+
+
+def _has_letter(pattern: Column) -> Column:
+    return (F.instr(pattern, "a") > 0) | (F.instr(pattern, "A") > 0)
+
+
+def has_no_letter(value: Column, pattern: Column) -> Column:
+    """A value, not blank-like, without a letter (`1234`, `--`)."""
+    return ~_has_letter(pattern) & ~is_blank_like(value)
+
+
+def starts_with_non_letter(value: Column, pattern: Column) -> Column:
+    """Starts with a character other than a letter or whitespace (`_Smith`, `1Ada`), and has letters."""
+    return ~F.substring(pattern, 1, 1).isin("a", "A", *_WHITESPACE) & _has_letter(pattern)
+
+
+def is_us_zip(value: Column, pattern: Column) -> Column:
+    return pattern.isin(*US_ZIP_PATTERNS)
+
+
+def is_us_zip3(value: Column, pattern: Column) -> Column:
+    return pattern == US_ZIP3_PATTERN
+
+
+def standardized(value: Column) -> Column:
+    """The value upper-cased, without spaces or punctuation: `New York`, `NEW-YORK` and `new york` give the same."""
+    return F.upper(F.regexp_replace(value, r"[^\p{L}\p{N}]", ""))
+
+
 def may_match_a_check(value: Column) -> Column:
     """False only for a value that no check can match: one native test that spares most values every check.
 
@@ -194,4 +280,22 @@ VALUE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
     "ssn_like_count": is_ssn_like,
     "card_like_count": is_card_like,
     **{f"{word}_word_count": partial(is_boolean_word, word=word) for word in BOOLEAN_WORDS},
+    "number_unit_count": has_number_with_unit,
 }
+# Counts whose predicate has no cheap first-character test, so they run on every distinct value: each is a
+# character map, a case comparison or a test of the value's pattern (computed anyway), regexes only behind a
+# native test. They take the value and its pattern.
+SHAPE_COUNT_CHECKS: dict[str, Callable[[Column, Column], Column]] = {
+    "non_printing_count": lambda value, pattern: has_non_printing_character(value),
+    "upper_case_count": lambda value, pattern: is_upper_case(value),
+    "mixed_case_count": lambda value, pattern: is_mixed_case(value),
+    "delimited_count": lambda value, pattern: is_delimited_list(value),
+    "url_like_count": lambda value, pattern: is_url_like(value),
+    "json_like_count": lambda value, pattern: is_json_like(value),
+    "us_state_count": lambda value, pattern: is_us_state_code(value),
+    "no_letter_count": has_no_letter,
+    "non_alpha_prefix_count": starts_with_non_letter,
+    "us_zip_count": is_us_zip,
+    "us_zip3_count": is_us_zip3,
+}
+COUNT_CHECK_NAMES = (*VALUE_COUNT_CHECKS, *SHAPE_COUNT_CHECKS)

@@ -27,8 +27,22 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "boolean_mismatch_min_ratio": 0.5,
     # potential_pii: share of values that look like emails, phone numbers, SSNs or card numbers.
     "pii_value_min_ratio": 0.8,
-    # duplicate_key_values: approximate distinct share that makes an unnamed column a key candidate.
-    "key_distinct_min_ratio": 0.99,
+    # duplicate_key_values: distinct share from which a column named as the table's key is a key candidate.
+    "key_distinct_min_ratio": 0.9,
+    # small_missing_value_count: largest share of the rows that are null or blank-like.
+    "small_missing_max_ratio": 0.03,
+    # small_numeric_value_count: largest share of a text column's values that look numeric.
+    "small_numeric_max_ratio": 0.03,
+    # char_column_number_units: share of values that are numbers, with units or without.
+    "number_units_min_ratio": 0.5,
+    # delimited_data_embedded: share of values that are delimited lists.
+    "delimited_min_ratio": 0.8,
+    # column_pattern_mismatch: largest size of the second pattern against the first (half of it when the patterns
+    # hold letters).
+    "pattern_mismatch_max_ratio": 0.1,
+    # potential_duplicates: fewest distinct values, and the distinct share from which a column is largely unique.
+    "potential_duplicates_min_distinct": 1000,
+    "potential_duplicates_min_ratio": 0.95,
 }
 
 

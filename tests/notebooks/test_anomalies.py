@@ -20,7 +20,7 @@ SELECT CAST(NULL AS STRING) AS empty_col,
        CASE WHEN id < 60 THEN 'Yes' ELSE 'unsure' END AS answered,
        CONCAT('user', id, '@example.com') AS contact,
        'same' AS constant,
-       CASE WHEN id = 99 THEN 0 ELSE id END AS order_id
+       CASE WHEN id = 99 THEN 0 ELSE id END AS planted_id
 FROM range({ROWS})
 """
 PLANTED = {
@@ -36,7 +36,7 @@ PLANTED = {
     "boolean_value_mismatch": "answered",
     "potential_pii": "contact",
     "constant_column": "constant",
-    "duplicate_key_values": "order_id",
+    "duplicate_key_values": "planted_id",
 }
 # Clean data that sits just inside each rule: all-numeric and all-date text, 30% nulls, true and false both.
 CLEAN_SQL = f"""
