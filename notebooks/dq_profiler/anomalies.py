@@ -463,7 +463,7 @@ def _single_pattern(column: Column) -> str | None:
 
 # Cross-table types: what tells the same column name apart between tables, in the order they are judged; a
 # column raises the first that differs (a general type that differs also differs in exact type).
-_RUN_DIFFERENCES: tuple[tuple[str, Callable[[Column], Any], str], ...] = (
+RUN_DIFFERENCES: tuple[tuple[str, Callable[[Column], Any], str], ...] = (
     ("multiple_types_major", lambda column: column["general_type"], "general type"),
     ("multiple_types_minor", lambda column: column["data_type"].lower(), "data type"),
     ("table_pattern_mismatch", _single_pattern, "single pattern"),
@@ -483,7 +483,7 @@ def detect_run_anomalies(tables: Sequence[Mapping[str, Any]], *, detected_at: st
     for holding in holders.values():
         if len(holding) < 2:
             continue
-        for type_id, describe, wording in _RUN_DIFFERENCES:
+        for type_id, describe, wording in RUN_DIFFERENCES:
             seen = {describe(column) for _, column in holding} - {None}
             if len(seen) < 2:
                 continue

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from notebooks.dq_profiler import rules
-from notebooks.dq_profiler.anomalies import COLUMN_CHECKS, detect_anomalies
-from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, ANOMALY_TYPES_BY_ID
+from notebooks.dq_profiler.anomalies import COLUMN_CHECKS, RUN_DIFFERENCES, TABLE_CHECKS, detect_anomalies
+from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, ANOMALY_TYPES_BY_ID, COLUMN, RUN, TABLE
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS, resolve_thresholds
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +17,9 @@ TODAY = dt.date(2025, 6, 1)
 TEXT_COUNTS = (
     "blank_count", "leading_space_count", "quoted_count", "numeric_like_count", "date_like_count",
     "email_like_count", "phone_like_count", "ssn_like_count", "card_like_count", "true_word_count",
-    "false_word_count", "yes_word_count", "no_word_count",
+    "false_word_count", "yes_word_count", "no_word_count", "number_unit_count", "non_printing_count",
+    "upper_case_count", "mixed_case_count", "delimited_count", "url_like_count", "json_like_count", "us_state_count",
+    "no_letter_count", "non_alpha_prefix_count", "us_zip_count", "us_zip3_count",
 )
 
 
@@ -25,7 +27,9 @@ def column(name="col", general_type="text", rows=100, nulls=0, distinct=50, **me
     document = {
         "column_name": name, "general_type": general_type, "data_type": "string", "row_count": rows,
         "null_count": nulls, "distinct_count": distinct, "min_value": None, "max_value": None,
-        "before_1900_count": None, "top_values": [], "duplicated_value_count": None,
+        "before_1900_count": None, "top_values": [], "top_patterns": [], "duplicated_value_count": None,
+        "functional_type": "unknown", "max_length": None, "distinct_count_approximate": True,
+        "standardized_match_value_count": None, "standardized_match_form_count": None,
         **dict.fromkeys(TEXT_COUNTS, 0 if general_type == "text" else None),
     }
     document.update(metrics)
@@ -38,9 +42,14 @@ def found(*columns, thresholds=None, row_count=100):
     return {(a["anomaly_type"], a["severity"]) for a in anomalies}
 
 
-def test_every_catalogue_type_has_a_rule_and_every_rule_an_entry():
-    assert set(COLUMN_CHECKS) == set(ANOMALY_TYPES_BY_ID)
+def test_every_catalogue_type_has_a_rule_of_its_scope_and_every_rule_an_entry():
+    rules_by_scope = {
+        COLUMN: set(COLUMN_CHECKS), TABLE: set(TABLE_CHECKS), RUN: {type_id for type_id, *_ in RUN_DIFFERENCES}
+    }
+    assert set.union(*rules_by_scope.values()) == set(ANOMALY_TYPES_BY_ID)
     assert len(ANOMALY_TYPES_BY_ID) == len(ANOMALY_TYPES)
+    for scope, type_ids in rules_by_scope.items():
+        assert {ANOMALY_TYPES_BY_ID[type_id].scope for type_id in type_ids} == {scope}
 
 
 def test_catalogue_threshold_keys_exist():
@@ -69,8 +78,9 @@ def test_a_column_of_blanks_is_reported_once_as_no_values():
     assert found(column(distinct=1, blank_count=100)) == {("no_values", "high")}
 
 
-def test_all_numeric_text_is_not_a_mismatch():
-    assert not found(column(numeric_like_count=100))
+def test_all_numeric_text_is_not_a_mismatch_but_a_suggested_type():
+    assert found(column(numeric_like_count=100)) == {("suggested_type", "medium")}
+    assert not found(column(numeric_like_count=100, functional_type="code"))
     assert ("char_column_number_values", "medium") in found(column(numeric_like_count=96))
 
 
@@ -103,15 +113,30 @@ def test_pii_name_hints(name, hint):
 
 @pytest.mark.parametrize(
     ("name", "data_type", "distinct", "expected"),
-    [("id", "bigint", 10, True), ("CustomerId", "int", 10, True), ("order_code", "string", 10, True),
-     ("invoice_number", "decimal(12,0)", 10, True), ("paid", "int", 10, False), ("id", "double", 100, False),
-     ("serial", "string", 99, True), ("serial", "string", 98, False), ("id", "bigint", 1, True)],
+    [("id", "bigint", 95, True), ("orders_id", "int", 95, True), ("order_number", "decimal(12,0)", 95, True),
+     ("sku", "string", 100, True), ("customer_id", "bigint", 100, False), ("quantity", "int", 100, False),
+     ("id", "double", 100, False), ("id", "bigint", 89, False), ("id", "bigint", 1, False)],
 )
-def test_key_candidates(name, data_type, distinct, expected):
+def test_key_candidates_need_the_tables_own_key_name_and_nearly_all_values_distinct(name, data_type, distinct, expected):
     candidate = rules.is_key_candidate(
-        column_name=name, data_type=data_type, distinct_count=distinct, non_null_count=100, min_distinct_ratio=0.99
+        role=rules.key_role(name, "orders"), data_type=data_type, distinct_count=distinct, non_null_count=100,
+        min_distinct_ratio=DEFAULT_THRESHOLDS["key_distinct_min_ratio"],
     )
     assert candidate is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "table", "run_tables", "role"),
+    [("customer_id", "orders", (), "id_foreign"), ("customer_id", "customers", (), "id"),
+     ("CustomerID", "dim_customer", (), "id"), ("order_item_id", "order_items", (), "id"),
+     ("item_id", "order_items", (), "id"), ("item_id", "order_items", ("items",), "id_foreign"),
+     ("order_number", "orders", (), "id"), ("order_number", "payments", (), None),
+     ("order_number", "payments", ("orders",), "id_foreign"), ("category_code", "categories", (), "id"),
+     ("country_code", "customers", (), None), ("phone_number", "customers", (), None), ("uuid", "events", (), "id"),
+     ("quantity", "orders", (), None), ("address_key", "addresses", (), "id")],
+)
+def test_key_roles(name, table, run_tables, role):
+    assert rules.key_role(name, table, run_tables) == role
 
 
 def test_thresholds_and_catalogue_import_without_pyspark():
