@@ -252,6 +252,8 @@ class ProfileColumn(models.Model):
     column_name = models.CharField(max_length=500)
     data_type = models.CharField(max_length=200, blank=True, default="")
     general_type = models.CharField(max_length=20, blank=True, default="")
+    # What the column holds (id, id_foreign, email, city, amount, ...): docs/functional-types.md.
+    functional_type = models.CharField(max_length=30, blank=True, default="")
     ordinal_position = models.IntegerField(null=True, blank=True)
     row_count = models.BigIntegerField(null=True, blank=True)
     null_count = models.BigIntegerField(null=True, blank=True)

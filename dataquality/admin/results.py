@@ -78,8 +78,8 @@ class ProfileAnomalyAdmin(ReadOnlyAdmin):
 
 @admin.register(ProfileColumn)
 class ProfileColumnAdmin(ReadOnlyAdmin):
-    list_display = ["column_name", "table_name", "data_type", "null_count", "distinct_count", "run"]
-    list_filter = [("profile_run", RecentRunFilter), "table_name", "general_type"]
+    list_display = ["column_name", "table_name", "data_type", "functional_type", "null_count", "distinct_count", "run"]
+    list_filter = [("profile_run", RecentRunFilter), "table_name", "general_type", "functional_type"]
     search_fields = ["column_name", "table_name", "profile_run__profile_run_id"]
 
     @admin.display(description="run", ordering="profile_run__created_at")

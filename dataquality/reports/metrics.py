@@ -73,6 +73,32 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
     ("true_word_count", "false_word_count", "yes_word_count", "no_word_count"): (
         "the words `true`, `false`, `yes`, `no` in any case, with optional surrounding whitespace"
     ),
+    ("number_unit_count",): (
+        "a number followed by a unit word (`1.2 kg`, `30%`, `12in`; the list is `UNIT_WORDS` in `catalogue.py`)"
+    ),
+    ("non_printing_count",): (
+        "holds a control character other than tab, newline and carriage return, a no-break, narrow no-break or "
+        "zero-width space, a soft hyphen, a direction mark or a byte-order mark (`NON_PRINTING_CHARACTERS` in "
+        "`catalogue.py`)"
+    ),
+    ("upper_case_count", "mixed_case_count"): "has letters, all upper case; has both upper- and lower-case letters",
+    ("delimited_count",): (
+        "a list: three or more items of 1 to 30 characters separated by the same comma, semicolon, pipe or tab (a "
+        "number with thousands separators is not)"
+    ),
+    ("url_like_count",): "starts with `http://`, `https://`, `ftp://` or `www.` (any case)",
+    ("json_like_count",): "wrapped in `{}` or `[]` (surrounding whitespace allowed)",
+    ("us_state_count",): (
+        "a US state, territory or military code (`CA`, `PR`, `AE`; any case, surrounding whitespace allowed)"
+    ),
+    ("no_letter_count",): "not blank-like, and no letter (its pattern has no `a` or `A`)",
+    ("non_alpha_prefix_count",): "starts with a character other than a letter or whitespace, and has a letter",
+    ("us_zip_count", "us_zip3_count"): "its pattern is `NNNNN`, `NNNNN-NNNN` or `NNNNNNNNN`; its pattern is `NNN`",
+    ("standardized_match_value_count", "standardized_match_form_count"): (
+        "columns with top values only (null otherwise): how many distinct values share their standardized form "
+        "(upper case, letters and digits only) with another distinct value, and how many such forms there are; "
+        "distinct values, not rows, so never scaled"
+    ),
     ("future_count",): (
         "values after now (`current_date()` for dates, `current_timestamp()` for timestamps, the same instant as a "
         "local time for timestamp_ntz)"
@@ -135,7 +161,15 @@ _BY_GENERAL_TYPE: dict[str, tuple[Metric, ...]] = {
             ("ssn_like_count", "SSN-like"), ("card_like_count", "Card-number-like"),
             ("true_word_count", "Word 'true'"), ("false_word_count", "Word 'false'"),
             ("yes_word_count", "Word 'yes'"), ("no_word_count", "Word 'no'"),
+            ("number_unit_count", "Numbers with units"), ("non_printing_count", "Non-printing characters"),
+            ("upper_case_count", "All upper case"), ("mixed_case_count", "Mixed case"),
+            ("delimited_count", "Delimited lists"), ("url_like_count", "URL-like"), ("json_like_count", "JSON-like"),
+            ("us_state_count", "US state codes"), ("no_letter_count", "Without letters"),
+            ("non_alpha_prefix_count", "Starting with a non-letter"), ("us_zip_count", "US zip codes"),
+            ("us_zip3_count", "US zip3 codes"),
         ),
+        Metric("standardized_match_value_count", "Values matching once standardized"),
+        Metric("standardized_match_form_count", "Standardized forms they share"),
     ),
     "date": _counts_of_values(("future_count", "In the future"), ("before_1900_count", "Before 1900")),
     "boolean": _counts_of_values(("true_count", "True"), ("false_count", "False")),

@@ -134,6 +134,7 @@ class Column:
     visible_name: str
     data_type: str
     general_type: str
+    functional_type: str
     is_pii: bool
     null_share: float | None
     distinct_share: float | None
@@ -388,6 +389,7 @@ def _column(stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict
         visible_name=visible_text(stored.column_name) or "",
         data_type=stored.data_type,
         general_type=stored.general_type,
+        functional_type=stored.functional_type,
         is_pii=is_pii,
         null_share=ratio(stored.null_count, rows),
         distinct_share=ratio(stored.distinct_count, values),

@@ -164,7 +164,7 @@ class PayloadColumnSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProfileColumn
         fields = (
-            "column_name", "data_type", "general_type", *_COLUMN_COUNTS, *_COLUMN_MEASURES,
+            "column_name", "data_type", "general_type", "functional_type", *_COLUMN_COUNTS, *_COLUMN_MEASURES,
             "top_values", "top_patterns", "extra",
         )
         extra_kwargs = {**_count_bounds(ProfileColumn, _COLUMN_COUNTS), **_keep_whitespace("column_name")}

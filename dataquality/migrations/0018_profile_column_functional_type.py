@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("dataquality", "0010_roles")]
+
+    operations = [
+        migrations.AddField(
+            model_name="profilecolumn",
+            name="functional_type",
+            field=models.CharField(blank=True, default="", max_length=30),
+        ),
+    ]
