@@ -137,13 +137,13 @@ def _top_patterns(df: DataFrame, spec: ColumnSpec) -> list[dict[str, Any]]:
     return [{"value": row["p"], "count": row["count"]} for row in top]
 
 
-def _profile_column(df: DataFrame, spec: ColumnSpec, key_distinct_min_ratio: float) -> dict[str, Any]:
+def _profile_column(df: DataFrame, spec: ColumnSpec, table_name: str, key_distinct_min_ratio: float) -> dict[str, Any]:
     metrics = _aggregate(df, spec)
     non_null = metrics["non_null_count"]
     if spec.general_type in _NOT_GROUPABLE or non_null == 0:
         return metrics
     is_key = rules.is_key_candidate(
-        column_name=spec.name,
+        role=rules.key_role(spec.name, table_name),
         data_type=spec.data_type,
         distinct_count=metrics["distinct_count"],
         non_null_count=non_null,
@@ -158,7 +158,8 @@ def _profile_column(df: DataFrame, spec: ColumnSpec, key_distinct_min_ratio: flo
     return metrics
 
 
-def profile_column_by_column(df: DataFrame) -> dict[str, dict[str, Any]]:
-    """Every column's metrics, column after column, keyed by column name."""
+def profile_column_by_column(df: DataFrame, table_name: str) -> dict[str, dict[str, Any]]:
+    """Every column's metrics, column after column, keyed by column name; `table_name` decides which column is the
+    table's own key (`rules.key_role`)."""
     key_distinct_min_ratio = resolve_thresholds(None)["key_distinct_min_ratio"]
-    return {spec.name: _profile_column(df, spec, key_distinct_min_ratio) for spec in column_specs(df)}
+    return {spec.name: _profile_column(df, spec, table_name, key_distinct_min_ratio) for spec in column_specs(df)}

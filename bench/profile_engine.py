@@ -75,7 +75,7 @@ def timed(label: str, run: Callable[[], int], *, expected_columns: int, repeat: 
 
 
 def run_engine(spark: SparkSession, path: Path, spec: TableSpec) -> int:
-    table = profile_dataframe(spark.read.parquet(str(path)), schema_name="bench", table_name=spec.name)
+    table = profile_dataframe(spark.read.parquet(str(path)), schema_name="bench", table_name=spec.table_name)
     return len(table["columns"])
 
 
@@ -83,8 +83,8 @@ def run_floor(spark: SparkSession, path: Path) -> int:
     return len(summarize(spark.read.parquet(str(path))))
 
 
-def run_per_column(spark: SparkSession, path: Path) -> int:
-    return len(profile_column_by_column(spark.read.parquet(str(path))))
+def run_per_column(spark: SparkSession, path: Path, spec: TableSpec) -> int:
+    return len(profile_column_by_column(spark.read.parquet(str(path)), spec.table_name))
 
 
 def run_duckdb(path: Path) -> int:
@@ -151,7 +151,7 @@ def run_spark_contenders(spark: SparkSession, paths: dict[str, Path], specs: tup
         contenders = (
             (ENGINE, lambda: run_engine(spark, path, spec)),
             (FLOOR, lambda: run_floor(spark, path)),
-            (PER_COLUMN, lambda: run_per_column(spark, path)),
+            (PER_COLUMN, lambda: run_per_column(spark, path, spec)),
         )
         for contender, run in contenders:
             watch_heap = contender == ENGINE and spec.name == heap_table

@@ -1,4 +1,5 @@
-"""The demo's closing summary, as plain text: the tables, each column's core metrics, the anomalies by severity.
+"""The demo's closing summary, as plain text: the tables, each column's functional type and core metrics, the
+anomalies by severity.
 
 Pure functions of what the API answered (`/results`, `/anomalies`), so they are tested without a server.
 """
@@ -25,7 +26,7 @@ def _short(value, width: int = VALUE_WIDTH) -> str:
 
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
-    numeric = {2, 3, 4}  # rows, nulls, distinct: right-aligned
+    numeric = {3, 4, 5}  # rows, nulls, distinct: right-aligned
     return [
         indent + "  ".join(cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
         for row in rows
@@ -48,11 +49,12 @@ def columns_section(results: dict) -> list[str]:
     lines: list[str] = []
     for table in results["tables"]:
         lines += ["", f"{table['table_name']} ({_number(table['row_count'])} rows)"]
-        rows = [["column", "type", "rows", "nulls", "distinct", "min", "max"]]
+        rows = [["column", "type", "holds", "rows", "nulls", "distinct", "min", "max"]]
         for column in table["columns"]:
             approximate = "~" if column.get("distinct_count_approximate") and column["distinct_count"] else ""
             rows.append([
-                column["column_name"], column["data_type"], _number(column["row_count"]), _number(column["null_count"]),
+                column["column_name"], column["data_type"], column.get("functional_type") or "-",
+                _number(column["row_count"]), _number(column["null_count"]),
                 approximate + _number(column["distinct_count"]), _short(column["min_value"]), _short(column["max_value"]),
             ])
         lines += _table(rows)

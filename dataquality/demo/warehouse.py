@@ -23,7 +23,7 @@ from pathlib import Path
 CATALOG = "main"
 SCHEMA = "shop"
 # Bump when a table's definition changes, so that an existing warehouse is regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MARKER_FILE = "_generated.json"
 
 
@@ -86,12 +86,14 @@ def customers(spark, rows: int):
     base = spark.range(1, rows + 1)
     first = _pick("first", FIRST_NAMES)
     last = _pick("last", LAST_NAMES)
+    city = _pick("city", CITIES)
     return base.select(
         # duplicate_key_values: a handful of customers were loaded twice.
         F.when(_every("dup-customer", 2), F.col("id") - 1).otherwise(F.col("id")).alias("customer_id"),
-        # leading_spaces: a careless import padded some names.
-        F.when(_every("pad", 15), F.concat(F.lit("  "), first)).otherwise(first).alias("first_name"),
-        # quoted_values: a CSV round trip left quotes around some names.
+        # leading_spaces: a careless import padded some names; inconsistent_casing: a form that shouted.
+        F.when(_every("pad", 15), F.concat(F.lit("  "), first))
+        .when(_every("shout", 20), F.upper(first)).otherwise(first).alias("first_name"),
+        # quoted_values: a CSV round trip left quotes around some names (and so a non_alpha_prefixed_name).
         F.when(_every("quote", 10), F.concat(F.lit('"'), last, F.lit('"'))).otherwise(last).alias("last_name"),
         # no_values: never filled in.
         F.lit(None).cast("string").alias("middle_name"),
@@ -101,7 +103,15 @@ def customers(spark, rows: int):
         # potential_pii by values only: the column name says nothing.
         F.format_string("%03d-%02d-%04d", 100 + _draw("s1", 800), 10 + _draw("s2", 89), 1000 + _draw("s3", 8999))
         .alias("tax_reference"),
-        _pick("city", CITIES).alias("city"),
+        # small_missing_value_count: a few cities never entered; standardized_value_matches: some typed in
+        # capitals by a second system (also inconsistent_casing).
+        F.when(_every("city-missing", 5), F.lit(None).cast("string"))
+        .when(_every("city-caps", 30), F.upper(city)).otherwise(city).alias("city"),
+        # invalid_zip_usa: US zip codes, a few of them cut short or not numbers at all.
+        F.when(_every("zip-bad", 10), _pick("zip-bad-value", ("1234", "ABCDE", "9021")))
+        .otherwise(F.format_string("%05d", 501 + _draw("zip", 99000))).alias("zip"),
+        # variant_coded_values: two systems coded gender differently.
+        _pick("gender", ("F", "M", "Female", "Male", "F", "M")).alias("gender"),
         # small_divergent_value_count: nearly every customer is in one country.
         F.when(_every("country", 985), F.lit("US")).otherwise(_pick("country-other", ("CA", "MX", "GB"))).alias("country"),
         # non_standard_blanks: 'N/A', '' and 'unknown' instead of nulls.
@@ -126,13 +136,23 @@ def customers(spark, rows: int):
 def products(spark, rows: int):
     F = _F()
     base = spark.range(1, rows + 1)
+    name = F.concat_ws(" ", _pick("adjective", ("Classic", "Compact", "Deluxe", "Eco", "Smart")),
+                       _pick("noun", ("Lamp", "Kettle", "Chair", "Speaker", "Planter", "Notebook")))
     return base.select(
         F.col("id").cast("int").alias("product_id"),
         # duplicate_key_values on a string key: a few SKUs were reused.
         F.format_string("SKU-%06d", F.when(_every("sku-dup", 10), F.col("id") + 1).otherwise(F.col("id"))).alias("sku"),
-        F.concat_ws(" ", _pick("adjective", ("Classic", "Compact", "Deluxe", "Eco", "Smart")),
-                    _pick("noun", ("Lamp", "Kettle", "Chair", "Speaker", "Planter", "Notebook"))).alias("product_name"),
+        # non_printing_characters: names pasted from a web page kept its no-break spaces.
+        F.when(_every("nbsp", 30), F.regexp_replace(name, " ", "\u00a0")).otherwise(name).alias("product_name"),
         _pick("category", CATEGORIES).alias("category"),
+        # delimited_data_embedded: tags kept as one pipe-delimited string.
+        F.concat_ws("|", _pick("tag-a", ("eco", "gift", "bestseller")), _pick("tag-b", ("sale", "new", "classic")),
+                    _pick("tag-c", CATEGORIES)).alias("tags"),
+        # char_column_number_units: the shipping weight typed with its unit.
+        F.when(_every("weight-grams", 400), F.format_string("%d g", 50 + _draw("ship-g", 950)))
+        .otherwise(F.format_string("%.1f kg", (_draw("ship-kg", 200) + 10) / 10)).alias("shipping_weight"),
+        # suggested_type: stock kept as text by a legacy export, every value a number.
+        _draw("stock", 500).cast("string").alias("stock_text"),
         # char_column_number_values: prices kept as text, a few not numbers at all.
         F.when(_every("price-text", 20), F.lit("call us"))
         .otherwise(F.format_string("%.2f", (_draw("price", 20000) + 99) / 100)).alias("list_price"),
@@ -143,14 +163,17 @@ def products(spark, rows: int):
     )
 
 
-def orders(spark, rows: int, customer_rows: int):
+def orders(spark, rows: int, customer_rows: int, product_rows: int):
     F = _F()
     base = spark.range(1, rows + 1)
     ordered_seconds = F.lit(1704067200) + _draw("ordered", 900 * 86400)  # 2024-01-01 plus up to 900 days
     ordered = F.timestamp_seconds(ordered_seconds)
     return base.select(
         F.col("id").alias("order_id"),
+        # A reference to customers, repeating by design: id_foreign, not a key with duplicates.
         (_draw("customer", customer_rows) + 1).alias("customer_id"),
+        # multiple_types_minor: bigint here, int in products.
+        (_draw("product", product_rows) + 1).alias("product_id"),
         # unlikely_date_values: a year typed as 2099.
         F.when(_every("order-2099", 1), F.lit("2099-12-31").cast("date")).otherwise(F.to_date(ordered)).alias("order_date"),
         F.when(_every("not-shipped", 150), F.lit(None).cast("timestamp"))
@@ -215,7 +238,7 @@ def table_specs(scale: float = 1.0) -> list[TableSpec]:
     return [
         TableSpec("customers", customer_rows, customers),
         TableSpec("products", product_rows, products),
-        TableSpec("orders", order_rows, lambda spark, rows: orders(spark, rows, customer_rows)),
+        TableSpec("orders", order_rows, lambda spark, rows: orders(spark, rows, customer_rows, product_rows)),
         TableSpec("payments", payment_rows, lambda spark, rows: payments(spark, rows, order_rows)),
     ]
 

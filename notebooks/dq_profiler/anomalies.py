@@ -286,8 +286,11 @@ def _standardized_value_matches(column: Column, context: Context) -> Finding | N
                    "and punctuation are ignored")
 
 
+_KEY_TYPES = ("id", "id_foreign")
+
+
 def _potential_duplicates(column: Column, context: Context) -> Finding | None:
-    if not _is_text(column) or column["distinct_count_approximate"] or column["functional_type"] in ("id", "id_foreign"):
+    if not _is_text(column) or column["distinct_count_approximate"] or column["functional_type"] in _KEY_TYPES:
         return None
     non_null, distinct = _non_null(column), column["distinct_count"]
     if distinct <= context.thresholds["potential_duplicates_min_distinct"] or distinct >= non_null:
@@ -390,7 +393,9 @@ def _newest_date(table: Mapping[str, Any]) -> tuple[dt.date, str] | None:
     whether a table is kept up to date, so columns named as personal data are left out."""
     newest = None
     for column in table["columns"]:
-        if column["general_type"] != "date" or column["max_value"] is None or rules.pii_name_hint(column["column_name"]):
+        if column["general_type"] != "date" or column["max_value"] is None:
+            continue
+        if rules.pii_name_hint(column["column_name"]):
             continue
         day = _leading_date(column["max_value"])
         if newest is None or day > newest[0]:
@@ -398,7 +403,10 @@ def _newest_date(table: Mapping[str, Any]) -> tuple[dt.date, str] | None:
     return newest
 
 
-def _recency(older_than_days: int, younger_than_days: int | None) -> Callable[[Mapping[str, Any], Context], Finding | None]:
+TableCheck = Callable[[Mapping[str, Any], Context], Finding | None]
+
+
+def _recency(older_than_days: int, younger_than_days: int | None) -> TableCheck:
     def check(table: Mapping[str, Any], context: Context) -> Finding | None:
         newest = _newest_date(table)
         if newest is None:
@@ -411,7 +419,7 @@ def _recency(older_than_days: int, younger_than_days: int | None) -> Callable[[M
     return check
 
 
-TABLE_CHECKS: dict[str, Callable[[Mapping[str, Any], Context], Finding | None]] = {
+TABLE_CHECKS: dict[str, TableCheck] = {
     "recency_one_year": _recency(365, None),
     "recency_six_months": _recency(182, 365),
 }

@@ -85,20 +85,41 @@ def _mostly_us_states(column: Column) -> bool:
 # Conditions on a column's type and values: (the rule as docs/functional-types.md states it, the predicate).
 CONDITIONS: dict[str, tuple[str, Callable[[Column], bool]]] = {
     "date_type": ("the data type is `date`", lambda column: column["data_type"] == "date"),
-    "mostly_emails": ("at least 80% of the values look like e-mail addresses", _share_at_least("email_like_count", VALUE_SHARE)),
-    "mostly_phones": ("at least 80% of the values look like phone numbers", _share_at_least("phone_like_count", VALUE_SHARE)),
-    "mostly_urls": ("at least 80% of the values start with `http://`, `https://`, `ftp://` or `www.`", _share_at_least("url_like_count", VALUE_SHARE)),
-    "mostly_json": ("at least 80% of the values are wrapped in `{}` or `[]`", _share_at_least("json_like_count", VALUE_SHARE)),
-    "mostly_units": ("at least 80% of the values are a number with a unit (`1.2 kg`)", _share_at_least("number_unit_count", VALUE_SHARE)),
-    "mostly_us_states": ("at least 95% of the values are US state codes, over at least 3 distinct values", _mostly_us_states),
+    "mostly_emails": (
+        "at least 80% of the values look like e-mail addresses", _share_at_least("email_like_count", VALUE_SHARE)
+    ),
+    "mostly_phones": (
+        "at least 80% of the values look like phone numbers", _share_at_least("phone_like_count", VALUE_SHARE)
+    ),
+    "mostly_urls": (
+        "at least 80% of the values start with `http://`, `https://`, `ftp://` or `www.`",
+        _share_at_least("url_like_count", VALUE_SHARE),
+    ),
+    "mostly_json": (
+        "at least 80% of the values are wrapped in `{}` or `[]`", _share_at_least("json_like_count", VALUE_SHARE)
+    ),
+    "mostly_units": (
+        "at least 80% of the values are a number with a unit (`1.2 kg`)",
+        _share_at_least("number_unit_count", VALUE_SHARE),
+    ),
+    "mostly_us_states": (
+        "at least 95% of the values are US state codes, over at least 3 distinct values", _mostly_us_states
+    ),
     "year_range": ("every value is between 1000 and 2999", _within(1000, 2999)),
     "month_range": ("every value is between 1 and 12", _within(1, 12)),
     "two_values": ("exactly 2 distinct values: 0 and 1, or texts of at most 5 characters", _two_values),
     "flag_name": ("the name starts with is, has, was, can or should, or ends with flag or indicator", _flag_name),
-    "two_decimals": ("the data type is a decimal with 2 decimal places", lambda column: re.fullmatch(r"decimal\(\d+,2\)", column["data_type"]) is not None),
+    "two_decimals": (
+        "the data type is a decimal with 2 decimal places",
+        lambda column: re.fullmatch(r"decimal\(\d+,2\)", column["data_type"]) is not None,
+    ),
     "floating": ("the data type is `float` or `double`", lambda column: column["data_type"] in ("float", "double")),
-    "few_values": ("at most 50 distinct values, at most a fifth of the values, none longer than 50 characters", _few_values),
-    "long_text": ("the average length is at least 40 characters", lambda column: (column.get("avg_length") or 0) >= LONG_TEXT),
+    "few_values": (
+        "at most 50 distinct values, at most a fifth of the values, none longer than 50 characters", _few_values
+    ),
+    "long_text": (
+        "the average length is at least 40 characters", lambda column: (column.get("avg_length") or 0) >= LONG_TEXT
+    ),
 }
 
 

@@ -185,7 +185,9 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
     # The checks and the pattern are computed in projections of their own, not inside the explode below: the
     # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. The
     # pattern comes first, since the shape checks read it.
-    with_pattern = groups.select("c", "k", "v", "i", "n", F.when(is_text, text_checks.pattern_of(value)).alias("pattern"))
+    with_pattern = groups.select(
+        "c", "k", "v", "i", "n", F.when(is_text, text_checks.pattern_of(value)).alias("pattern")
+    )
     pattern_value = F.col("pattern")
     per_value = with_pattern.select(
         "c", "k", "v", "i", "n", "pattern",
@@ -205,12 +207,13 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
     no_totals = [F.lit(0).cast("bigint").alias(name) for name in _TOTALS]
     pattern = F.struct(F.lit(PATTERNS).alias("k"), pattern_value.alias("v"), *no_totals)
     standardizes = F.col("c").isin(*standardized_columns) if standardized_columns else F.lit(False)
+    standard = text_checks.standardized(value)
     standard_form = F.struct(
-        F.lit(STANDARDIZED).alias("k"), text_checks.standardized(value).alias("v"),
-        F.lit(1).cast("bigint").alias("groups"), *no_totals[1:],
+        F.lit(STANDARDIZED).alias("k"), standard.alias("v"), F.lit(1).cast("bigint").alias("groups"), *no_totals[1:]
     )
+    # Blank values standardize to nothing: they are non_standard_blanks' business, not a match.
     records = F.array(
-        folded_value, F.when(pattern_value.isNotNull(), pattern), F.when(standardizes & value.isNotNull(), standard_form)
+        folded_value, F.when(pattern_value.isNotNull(), pattern), F.when(standardizes & (standard != ""), standard_form)
     )
     exploded = (
         per_value.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")

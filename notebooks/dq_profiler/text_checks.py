@@ -16,7 +16,9 @@ from functools import partial
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from .catalogue import LIST_DELIMITERS, NON_PRINTING_CHARACTERS, UNIT_WORDS, US_STATE_CODES, US_ZIP3_PATTERN, US_ZIP_PATTERNS
+from .catalogue import (
+    LIST_DELIMITERS, NON_PRINTING_CHARACTERS, UNIT_WORDS, US_STATE_CODES, US_ZIP3_PATTERN, US_ZIP_PATTERNS,
+)
 
 BLANK_TOKENS = ("n/a", "na", "null", "none", "-", "?", "unknown", "tbd", "missing")
 BOOLEAN_WORDS = ("true", "false", "yes", "no")

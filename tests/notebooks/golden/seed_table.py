@@ -52,6 +52,21 @@ AMOUNT_VALUES = (
     ("100.75", 200), ("1.0E10", 50),
 )
 
+# Contract section 13's column types, each on a column of its own (the seed table's functional types decide some).
+FIRST_NAME_VALUES = (("Ada", 600), ("BEN", 300), ("_Chloe", 50), ("1234", 50))  # casing, prefix, no letters
+ZIP_VALUES = (("02139", 500), ("94105-1234", 300), ("1234", 100), ("", 100))  # invalid_zip_usa
+ZIP3_VALUES = (("021", 600), ("941", 380), ("9", 20))  # invalid_zip3_usa
+TAG_VALUES = (("red|sale|new", 500), ("blue|sale|old", 400), ("red", 100))  # delimited_data_embedded
+WEIGHT_VALUES = (("1.5 kg", 500), ("800 g", 300), ("2 lbs", 150), ("heavy", 50))  # char_column_number_units
+TITLE_VALUES = (("Lamp Pro", 900), ("Lamp\u00a0Pro", 50), ("Lamp\u200bMini", 50))  # non_printing_characters
+GENDER_VALUES = (("M", 400), ("Male", 100), ("F", 500))  # variant_coded_values
+CITY_VALUES = (("New York", 500), ("NEW YORK", 100), ("Boston", 400))  # standardized_value_matches
+ORIGIN_VALUES = (("CA", 300), ("NY", 300), ("TX", 200), ("WA", 200))  # unexpected_us_states
+COLOR_VALUES = (("red", 600), ("blue", 390), ("42", 10))  # small_numeric_value_count
+# part_ref (below): AB-NNNN, and 2% AANNNN: column_pattern_mismatch.
+NICKNAME_VALUES = (("Ace", 500), ("Bo", 490), (None, 10))  # small_missing_value_count
+COUNT_TEXT_VALUES = (("12", 500), ("7", 300), ("1,000", 200))  # suggested_type
+
 _NEAR_DATES = "DATE'2000-01-01'"  # ordinary dates: 2000-01-01 plus up to 7300 days (2019-12-27)
 
 
@@ -123,6 +138,24 @@ def seed_dataframe(spark: SparkSession) -> DataFrame:
         "payload": F.concat(F.lit("b"), (id_ % 3000).cast("string")).cast("binary"),
         "tags": F.array(F.lit("t"), (id_ % 3).cast("string")),
         "nothing": F.lit(None).cast("string"),
+        # Contract section 13: the table's own key with duplicates, and a column per new column type.
+        "table_key": (id_ % (ROWS - 20)).cast("int"),
+        "first_name": _pick(FIRST_NAME_VALUES, 37, 1),
+        "zip": _pick(ZIP_VALUES, 41, 2),
+        "zip3": _pick(ZIP3_VALUES, 43, 3),
+        "tag_list": _pick(TAG_VALUES, 47, 4),
+        "weight_text": _pick(WEIGHT_VALUES, 49, 5),
+        "title": _pick(TITLE_VALUES, 51, 6),
+        "gender": _pick(GENDER_VALUES, 53, 7),
+        "city": _pick(CITY_VALUES, 57, 8),
+        "origin": _pick(ORIGIN_VALUES, 59, 9),
+        "part_ref": F.when(every(50), F.concat(F.lit("AB"), (id_ % 9000 + 1000).cast("string")))
+        .otherwise(F.concat(F.lit("AB-"), (id_ % 9000 + 1000).cast("string"))),
+        "color": _pick(COLOR_VALUES, 63, 11),
+        "nickname": _pick(NICKNAME_VALUES, 67, 12),
+        "count_text": _pick(COUNT_TEXT_VALUES, 69, 13),
+        "login": F.concat(F.lit("member"), (id_ % 5000).cast("string"), F.lit("@example.net")),
+        "serial_text": F.concat(F.lit("S"), (id_ % (ROWS - 200)).cast("string")),
     }
     return spark.range(ROWS).select(*[expression.alias(name) for name, expression in columns.items()])
 
