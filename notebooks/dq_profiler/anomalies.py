@@ -13,6 +13,7 @@ from typing import Any
 
 from . import rules
 from .catalogue import ANOMALY_TYPES_BY_ID, HIGH, VARIANT_CODINGS
+from .functional_types import VALUE_SHARE
 
 Column = Mapping[str, Any]
 Thresholds = Mapping[str, float]
@@ -74,7 +75,8 @@ def _text_count_check(metric: str, wording: str) -> Callable[[Column, Context], 
 def _mostly_like(metric: str, threshold_key: str, wording: str) -> Callable[[Column, Context], Finding | None]:
     def check(column: Column, context: Context) -> Finding | None:
         non_null = _non_null(column)
-        if column["general_type"] != "text" or non_null == 0:
+        # Zip codes are digits kept as text on purpose; invalid_zip_usa judges the ones that are not.
+        if column["general_type"] != "text" or non_null == 0 or column.get("functional_type") == "zip_code":
             return None
         matching = column[metric]
         if matching <= context.thresholds[threshold_key] * non_null or matching >= non_null:
@@ -193,7 +195,8 @@ def _suggested_type(column: Column, context: Context) -> Finding | None:
     if filled <= 0:
         return None
     for metric, suggestion in (("numeric_like_count", "a numeric type"), ("date_like_count", "a date or timestamp")):
-        if column[metric] == filled:
+        # Card numbers are digits but identifiers, not quantities.
+        if column[metric] == filled and not column["card_like_count"]:
             return Finding(f"All {filled} non-blank values fit {suggestion}")
     return None
 
@@ -248,7 +251,10 @@ def _delimited_data_embedded(column: Column, context: Context) -> Finding | None
     return Finding(f"{_share(delimited, non_null)} non-null values are lists of three or more items")
 
 
-_PATTERN_MISMATCH_EXEMPT = frozenset({"measurement", "category", "code", "free_text", "description", "json"})
+# Zip codes are judged by invalid_zip_usa, against the zip patterns themselves.
+_PATTERN_MISMATCH_EXEMPT = frozenset(
+    {"measurement", "category", "code", "free_text", "description", "json", "zip_code"}
+)
 
 
 def _column_pattern_mismatch(column: Column, context: Context) -> Finding | None:
@@ -295,6 +301,8 @@ def _potential_duplicates(column: Column, context: Context) -> Finding | None:
     non_null, distinct = _non_null(column), column["distinct_count"]
     if distinct <= context.thresholds["potential_duplicates_min_distinct"] or distinct >= non_null:
         return None
+    if column["numeric_like_count"] >= VALUE_SHARE * non_null:
+        return None  # numbers kept as text (amounts, counts) repeat by nature
     if distinct < context.thresholds["potential_duplicates_min_ratio"] * non_null:
         return None
     return Finding(f"{distinct} distinct of {non_null} non-null values: largely unique, with "

@@ -94,7 +94,7 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "char_column_number_values",
         "Text column holding numbers",
         MEDIUM,
-        "More than 95% but not all of a text column's non-null values look numeric.",
+        "More than 95% but not all of a text column's non-null values look numeric (not a zip code column).",
         ("char_column_number_min_ratio",),
     ),
     AnomalyType(
@@ -102,7 +102,7 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "Text column holding dates",
         MEDIUM,
         "More than 95% but not all of a text column's non-null values are valid dates in a date or timestamp "
-        "format (a bare number never counts).",
+        "format (a bare number never counts; not a zip code column).",
         ("char_column_date_min_ratio",),
     ),
     AnomalyType(
@@ -158,7 +158,8 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "Suggested data type",
         MEDIUM,
         "A text column whose non-blank values all look numeric, or all are valid dates, so a numeric or date type "
-        "would hold them; not a zip code, phone, key, code or flag column, whose digits are text on purpose.",
+        "would hold them; not a zip code, phone, key, code or flag column, whose digits are text on purpose, nor one "
+        "holding card numbers.",
     ),
     AnomalyType(
         "small_missing_value_count",
@@ -210,7 +211,7 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         MEDIUM,
         "A text column longer than 3 characters, not all numeric or blank, with 2 to 4 patterns of which one holds "
         "a digit, where the second pattern is under 10% of the first (5% when the patterns hold letters); not a "
-        "measurement, category, code, description, free text or JSON column.",
+        "measurement, category, code, description, free text, JSON or zip code column (zip codes are invalid_zip_usa's).",
         ("pattern_mismatch_max_ratio",),
     ),
     AnomalyType(
@@ -231,8 +232,8 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "potential_duplicates",
         "Potential duplicate values",
         LOW,
-        "A text column, not a key or reference, with more than 1000 distinct values that are at least 95% of its "
-        "non-null values, but not all: largely unique, with a few repeats (exact counts).",
+        "A text column, not a key or reference nor mostly (80%) numbers, with more than 1000 distinct values that "
+        "are at least 95% of its non-null values, but not all: largely unique, with a few repeats (exact counts).",
         ("potential_duplicates_min_distinct", "potential_duplicates_min_ratio"),
     ),
     AnomalyType(

@@ -81,6 +81,13 @@ def test_a_column_of_blanks_is_reported_once_as_no_values():
 def test_all_numeric_text_is_not_a_mismatch_but_a_suggested_type():
     assert found(column(numeric_like_count=100)) == {("suggested_type", "medium")}
     assert not found(column(numeric_like_count=100, functional_type="code"))
+    assert found(column(numeric_like_count=100, card_like_count=100)) == {("potential_pii", "high")}  # identifiers
+
+
+def test_a_zip_column_of_digits_is_judged_as_zip_codes_not_as_numbers_in_text():
+    zips = dict(numeric_like_count=97, us_zip_count=97, blank_count=0)
+    assert ("char_column_number_values", "medium") in found(column(**zips))
+    assert found(column(name="zip", functional_type="zip_code", **zips)) == {("invalid_zip_usa", "medium")}
     assert ("char_column_number_values", "medium") in found(column(numeric_like_count=96))
 
 

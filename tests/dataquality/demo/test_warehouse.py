@@ -11,8 +11,9 @@ SCALE = 0.02
 # The types the demo does not plant: a shop's data does not hold them naturally (a zip3, US states in a column named
 # otherwise, a text column of over 1000 largely unique values at the tests' 2% scale, ...). The recency types are
 # judged against today, which the demo's fixed dates would flip as the months pass: they are left out of the check.
+# (column_pattern_mismatch is raised without a planting of its own: signup_date's 'not a date' values.)
 NOT_PLANTED = {
-    "small_numeric_value_count", "column_pattern_mismatch", "potential_duplicates", "unexpected_emails",
+    "small_numeric_value_count", "potential_duplicates", "unexpected_emails",
     "unexpected_us_states", "invalid_zip3_usa", "non_alpha_name_address", "multiple_types_major",
     "table_pattern_mismatch",
 }
@@ -65,12 +66,13 @@ def test_profile_raises_every_planted_anomaly_type(spark, data_dir):
 
     assert payload["status"] == "completed"
     assert {anomaly["anomaly_type"] for anomaly in payload["anomalies"]} - DEPENDS_ON_TODAY == PLANTED
-    # The references to another table's key are no keys with duplicates: only the planted real keys are.
-    duplicates = {a["column_name"] for a in payload["anomalies"] if a["anomaly_type"] == "duplicate_key_values"}
-    assert duplicates == {"customer_id", "sku"}
-    assert {a["table_name"] for a in payload["anomalies"] if a["anomaly_type"] == "duplicate_key_values"} == {
-        "shop.customers", "shop.products"
-    }
+    # The references to another table's key are no keys with duplicates: only the planted real key is (the SKUs'
+    # duplicates are too rare for the tests' 40 products).
+    duplicates = [
+        (anomaly["table_name"], anomaly["column_name"])
+        for anomaly in payload["anomalies"] if anomaly["anomaly_type"] == "duplicate_key_values"
+    ]
+    assert duplicates == [("shop.customers", "customer_id")]
     functional_types = {
         (table["table_name"], column["column_name"]): column["functional_type"]
         for table in payload["tables"] for column in table["columns"]
