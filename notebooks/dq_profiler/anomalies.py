@@ -213,9 +213,8 @@ _PERSON_OR_CITY = frozenset({"person_name", "person_given_name", "person_family_
 
 
 def _inconsistent_casing(column: Column, context: Context) -> Finding | None:
-    if column["functional_type"] not in _NAME_OR_ADDRESS or not column["upper_case_count"]:
-        return None
-    if not column["mixed_case_count"]:
+    both_casings = column.get("upper_case_count") and column.get("mixed_case_count")
+    if column["functional_type"] not in _NAME_OR_ADDRESS or not both_casings:
         return None
     return Finding(f"{column['mixed_case_count']} mixed-case and {column['upper_case_count']} all-upper-case values "
                    f"in a {column['functional_type']} column")
