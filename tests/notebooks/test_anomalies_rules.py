@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from notebooks.dq_profiler import rules
-from notebooks.dq_profiler.anomalies import COLUMN_CHECKS, RUN_DIFFERENCES, TABLE_CHECKS, detect_anomalies
+from notebooks.dq_profiler.anomalies import (
+    COLUMN_CHECKS, RUN_DIFFERENCES, TABLE_CHECKS, detect_anomalies, detect_run_anomalies,
+)
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, ANOMALY_TYPES_BY_ID, COLUMN, RUN, TABLE
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS, resolve_thresholds
 
@@ -124,7 +126,7 @@ def test_pii_name_hints(name, hint):
      ("sku", "string", 100, True), ("customer_id", "bigint", 100, False), ("quantity", "int", 100, False),
      ("id", "double", 100, False), ("id", "bigint", 89, False), ("id", "bigint", 1, False)],
 )
-def test_key_candidates_need_the_tables_own_key_name_and_nearly_all_values_distinct(name, data_type, distinct, expected):
+def test_key_candidates_need_the_tables_own_key_name_and_nearly_all_distinct(name, data_type, distinct, expected):
     candidate = rules.is_key_candidate(
         role=rules.key_role(name, "orders"), data_type=data_type, distinct_count=distinct, non_null_count=100,
         min_distinct_ratio=DEFAULT_THRESHOLDS["key_distinct_min_ratio"],
@@ -156,3 +158,40 @@ def test_thresholds_and_catalogue_import_without_pyspark():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
     assert result.stdout.strip() == str(len(ANOMALY_TYPES))
+
+
+def _table(name, *columns, error=None):
+    return {"schema_name": "s", "table_name": name, "row_count": 100, "error": error, "columns": list(columns)}
+
+
+def test_run_types_compare_one_column_name_across_the_tables_of_a_run():
+    patterned = lambda value: [{"value": value, "count": 100}]  # noqa: E731 - every value has this pattern
+    tables = [
+        _table("a", column("customer_id", "numeric", data_type="int"), column("code", top_patterns=patterned("AA-N")),
+               column("created", "date", data_type="date")),
+        _table("b", column("customer_id", "numeric", data_type="bigint"), column("code", top_patterns=patterned("NNN")),
+               column("Created")),
+        _table("c", column("customer_id", "numeric", data_type="bigint"), error="gone"),  # a failed table: left out
+    ]
+    raised = {
+        (anomaly["anomaly_type"], anomaly["table_name"], anomaly["column_name"]): anomaly["description"]
+        for anomaly in detect_run_anomalies(tables, detected_at="x")
+    }
+    assert set(raised) == {
+        ("multiple_types_minor", "s.a", "customer_id"), ("multiple_types_minor", "s.b", "customer_id"),
+        ("table_pattern_mismatch", "s.a", "code"), ("table_pattern_mismatch", "s.b", "code"),
+        ("multiple_types_major", "s.a", "created"), ("multiple_types_major", "s.b", "Created"),
+    }
+    assert raised["multiple_types_major", "s.b", "Created"] == "The general type is text here, but a: date"
+
+
+@pytest.mark.parametrize(
+    ("newest", "expected"),
+    [("2025-05-01", set()), ("2024-11-01", {("recency_six_months", "low")}),
+     ("2024-05-01 10:00:00", {("recency_one_year", "low")}), ("2030-01-01", set())],
+)
+def test_recency_is_the_newest_date_over_the_tables_date_columns(newest, expected):
+    dates = dict(general_type="date", before_1900_count=0, min_value="2001-01-01")
+    old = column("updated", max_value="2001-01-01", **dates)
+    birth = column("birth_date", max_value="2025-05-30", **dates)  # personal data says nothing of the table's age
+    assert found(old, birth, column("shipped", max_value=newest, **dates)) - {("potential_pii", "high")} == expected
