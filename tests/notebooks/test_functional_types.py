@@ -64,7 +64,8 @@ def test_inferred(functional_type, metrics, table, run_tables):
 
 def test_a_measure_named_as_such_is_not_a_year_or_a_flag_by_accident():
     assert infer_functional_type(column("year", "numeric", "int", min_value="0", max_value="40"), None) == "unknown"
-    assert infer_functional_type(column("score", "numeric", "int", distinct=2, min_value="3", max_value="5"), None) == "unknown"
+    two_scores = column("score", "numeric", "int", distinct=2, min_value="3", max_value="5")
+    assert infer_functional_type(two_scores, None) == "unknown"
 
 
 def test_the_docs_state_every_type_rule_and_condition():

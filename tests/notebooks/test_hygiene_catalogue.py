@@ -54,8 +54,14 @@ SELECT id AS order_id,
 FROM range({ROWS})
 """
 # An id repeated by design (a long-format panel): not a key with duplicates.
-PANEL_SQL = f"SELECT id % 50 AS id, id % 4 AS wave, DATE_SUB(CURRENT_DATE(), 400 + CAST(id AS INT)) AS observed FROM range({ROWS})"
-STALE_SQL = f"SELECT id AS stale_id, DATE_SUB(CURRENT_DATE(), 200 + CAST(id % 100 AS INT)) AS updated FROM range({ROWS})"
+PANEL_SQL = (
+    "SELECT id % 50 AS id, id % 4 AS wave, DATE_SUB(CURRENT_DATE(), 400 + CAST(id AS INT)) AS observed "
+    f"FROM range({ROWS})"
+)
+# Updated 200 to 299 days ago: no date within six months.
+STALE_SQL = (
+    f"SELECT id AS stale_id, DATE_SUB(CURRENT_DATE(), 200 + CAST(id % 100 AS INT)) AS updated FROM range({ROWS})"
+)
 
 PLANTED = {
     "suggested_type": ("orders", "amount_text"),
@@ -126,7 +132,9 @@ def _raised(payload, type_id):
 
 def _columns(payload):
     return {
-        (table["table_name"], column["column_name"]): column for table in payload["tables"] for column in table["columns"]
+        (table["table_name"], column["column_name"]): column
+        for table in payload["tables"]
+        for column in table["columns"]
     }
 
 

@@ -6,7 +6,8 @@ RESULTS = {
     "tables": [
         {"schema_name": "shop", "table_name": "customers", "row_count": 60000, "column_count": 2, "error": None,
          "columns": [
-             {"column_name": "customer_id", "data_type": "bigint", "functional_type": "id", "row_count": 60000, "null_count": 0,
+             {"column_name": "customer_id", "data_type": "bigint", "functional_type": "id", "row_count": 60000,
+              "null_count": 0,
               "distinct_count": 59878, "distinct_count_approximate": True, "min_value": "0", "max_value": "60000"},
              {"column_name": "middle_name", "data_type": "string", "row_count": 60000, "null_count": 60000,
               "distinct_count": 0, "distinct_count_approximate": True, "min_value": None, "max_value": None},
