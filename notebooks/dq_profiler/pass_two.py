@@ -183,18 +183,20 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
     is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
     checked = is_text & text_checks.may_match_a_check(value)
     # The checks and the pattern are computed in projections of their own, not inside the explode below: the
-    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. The
-    # pattern comes first, since the shape checks read it.
-    with_pattern = groups.select(
-        "c", "k", "v", "i", "n", F.when(is_text, text_checks.pattern_of(value)).alias("pattern")
+    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. For the
+    # same reason the pattern and the shape checks, which read it, come first, in a projection that Spark compiles
+    # (and computes the pattern once for); the value checks, the Luhn check among them, follow in their own.
+    pattern_of_value = F.when(is_text, text_checks.pattern_of(value))
+    with_shapes = groups.select(
+        "c", "k", "v", "i", "n", pattern_of_value.alias("pattern"),
+        *[F.when(is_text & check(value, pattern_of_value), count).otherwise(0).alias(name)
+          for name, check in text_checks.SHAPE_COUNT_CHECKS.items()],
     )
     pattern_value = F.col("pattern")
-    per_value = with_pattern.select(
-        "c", "k", "v", "i", "n", "pattern",
+    per_value = with_shapes.select(
+        "c", "k", "v", "i", "n", "pattern", *text_checks.SHAPE_COUNT_CHECKS,
         *[F.when(checked & check(value), count).otherwise(0).alias(name)
           for name, check in text_checks.VALUE_COUNT_CHECKS.items()],
-        *[F.when(is_text & check(value, pattern_value), count).otherwise(0).alias(name)
-          for name, check in text_checks.SHAPE_COUNT_CHECKS.items()],
     )
     folded_value = F.struct(
         F.col("k").alias("k"),
