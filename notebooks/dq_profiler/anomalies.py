@@ -141,7 +141,8 @@ _PII_VALUE_METRICS = (
 
 def _potential_pii(column: Column, context: Context) -> Finding | None:
     hint = rules.pii_name_hint(column["column_name"])
-    if hint:
+    # A flag named after personal data (`sent_email`: 0 or 1) holds none.
+    if hint and column.get("functional_type") not in ("flag", "boolean"):
         return Finding(f"The column name suggests personal data ('{hint}')")
     non_null = _non_null(column)
     if column["general_type"] != "text" or non_null == 0:

@@ -133,7 +133,8 @@ ANOMALY_TYPES: tuple[AnomalyType, ...] = (
         "potential_pii",
         "Potential PII",
         HIGH,
-        "The column name hints at personal data (email, phone, SSN, card number, birth date, passport, ...) or at "
+        "The column name hints at personal data (email, phone, SSN, card number, birth date, passport, ...; not a "
+        "flag or boolean column, such as sent_email) or at "
         "least 80% of its non-null values look like emails, phone numbers, SSNs or Luhn-valid card numbers. Its "
         "top values, min, max and percentiles are left out of the results.",
         ("pii_value_min_ratio",),

@@ -195,3 +195,9 @@ def test_recency_is_the_newest_date_over_the_tables_date_columns(newest, expecte
     old = column("updated", max_value="2001-01-01", **dates)
     birth = column("birth_date", max_value="2025-05-30", **dates)  # personal data says nothing of the table's age
     assert found(old, birth, column("shipped", max_value=newest, **dates)) - {("potential_pii", "high")} == expected
+
+
+def test_a_flag_named_after_personal_data_is_no_pii():
+    named = dict(name="sent_email", general_type="numeric", distinct=2)
+    assert ("potential_pii", "high") in found(column(**named))
+    assert not found(column(functional_type="flag", **named))
