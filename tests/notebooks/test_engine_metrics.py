@@ -9,10 +9,10 @@ ROWS = 20_000
 #   category: a, b, c, null by id % 4            raw: one planted text kind per id % 10
 #   amount: id % 100 - 10                         ratio: NaN when id % 1000 == 0, null when == 1
 #   day: 2000-01-01 + id % 3000 days, 4 rows in 2999, 1 row in 1850     flag: id % 3 == 0
-#   ref_code: R{id % 19999} (one duplicate)        measure: id * 1.5
+#   known_code: R{id % 19999} (one duplicate; the table's own key by name)      measure: id * 1.5
 KNOWN_TABLE_SQL = f"""
 SELECT id,
-       CONCAT('R', CAST(id % 19999 AS STRING)) AS ref_code,
+       CONCAT('R', CAST(id % 19999 AS STRING)) AS known_code,
        CASE id % 4 WHEN 0 THEN 'a' WHEN 1 THEN 'b' WHEN 2 THEN 'c' END AS category,
        CAST(id % 100 - 10 AS INT) AS amount,
        CASE id % 1000 WHEN 0 THEN CAST('NaN' AS DOUBLE) WHEN 1 THEN NULL ELSE id / 2.0 END AS ratio,
@@ -50,7 +50,7 @@ def test_approximate_distinct_count_is_within_five_percent(columns):
 
 def test_key_candidates_get_exact_distinct_counts_from_the_duplicate_check(columns):
     assert (columns["id"]["distinct_count"], columns["id"]["distinct_count_approximate"]) == (ROWS, False)
-    assert (columns["ref_code"]["distinct_count"], columns["ref_code"]["distinct_count_approximate"]) == (ROWS - 1, False)
+    assert (columns["known_code"]["distinct_count"], columns["known_code"]["distinct_count_approximate"]) == (ROWS - 1, False)
 
 
 def test_low_cardinality_columns_get_exact_top_values_and_distinct_counts(columns):
@@ -63,13 +63,13 @@ def test_low_cardinality_columns_get_exact_top_values_and_distinct_counts(column
 
 
 def test_high_cardinality_columns_get_no_top_values_but_patterns(columns):
-    assert columns["ref_code"]["top_values"] == []
-    assert columns["ref_code"]["top_patterns"][0] == {"value": "ANNNNN", "count": 9999}
+    assert columns["known_code"]["top_values"] == []
+    assert columns["known_code"]["top_patterns"][0] == {"value": "ANNNNN", "count": 9999}
 
 
 def test_key_columns_are_checked_exactly_for_duplicates(columns):
     assert columns["id"]["duplicated_value_count"] == 0
-    assert columns["ref_code"]["duplicated_value_count"] == 1
+    assert columns["known_code"]["duplicated_value_count"] == 1
 
 
 def test_numeric_metrics(columns):
