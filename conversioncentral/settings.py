@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from dataquality.baseline_catalogue import BASELINE_SETTINGS
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -255,6 +256,16 @@ try:
     validate_drift_thresholds({threshold.key: globals()[threshold.setting] for threshold in DRIFT_THRESHOLDS})
 except ValidationError as exc:
     raise ImproperlyConfigured(f"DRIFT_* settings: {' '.join(exc.messages)}") from None
+
+# --- Baselines learned from the group's history (docs/monitoring.md); a group picks its `sensitivity` ---
+for _baseline in BASELINE_SETTINGS:
+    _value = env.float(_baseline.setting, default=float(_baseline.default))
+    if _value < _baseline.minimum:
+        raise ImproperlyConfigured(f"{_baseline.setting} must be at least {_baseline.minimum:g}, not {_value:g}.")
+    globals()[_baseline.setting] = _value
+DQ_BASELINE_WINDOW, DQ_BASELINE_MIN_RUNS = int(DQ_BASELINE_WINDOW), int(DQ_BASELINE_MIN_RUNS)  # noqa: F821
+if DQ_BASELINE_MIN_RUNS > DQ_BASELINE_WINDOW:
+    raise ImproperlyConfigured("DQ_BASELINE_MIN_RUNS must not exceed DQ_BASELINE_WINDOW.")
 
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's

@@ -30,6 +30,7 @@ RECONCILE_PERMISSION = "dataquality.start_profilerun"
 
 class AnomalyInline(ReadOnlyInline):
     model = ProfileAnomaly
+    fk_name = "profile_run"
     fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "detected_at"]
     readonly_fields = fields
 

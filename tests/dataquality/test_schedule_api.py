@@ -102,7 +102,7 @@ def admin_form(table_group, **changes) -> dict:
     form = {
         "dataset": table_group.dataset_id, "name": table_group.name, "catalog": table_group.catalog,
         "schema_name": table_group.schema_name, "include_mask": "%", "exclude_mask": "",
-        "schedule_cron": "", "schedule_timezone": "UTC", "schedule_enabled": "on",
+        "schedule_cron": "", "schedule_timezone": "UTC", "schedule_enabled": "on", "sensitivity": "medium",
         "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
         "profile_runs-TOTAL_FORMS": "0", "profile_runs-INITIAL_FORMS": "0",
     }
