@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from dataquality.services.error_details import for_user
 from dataquality.api.permissions import check_grant_of
-from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+from dataquality.models import Connection, Dataset, Disposition, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
+from dataquality.selectors import COLUMN_HISTORY_METRICS, TABLE_HISTORY_METRICS
 from dataquality.services.workspaces import connection_errors
 
 
@@ -47,7 +48,7 @@ class TableGroupSerializer(serializers.ModelSerializer):
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
             "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
             "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
-            "drift_thresholds", "created_at", "updated_at",
+            "drift_thresholds", "sensitivity", "created_at", "updated_at",
         ]
         read_only_fields = [
             "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
@@ -98,7 +99,7 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
         model = ProfileRun
         fields = [
             "profile_run_id", "table_group_id", "status", "created_at", "started_at", "completed_at", "duration_ms",
-            "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
+            "row_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
             "error_message",
         ]
 
@@ -130,9 +131,67 @@ class ProfileRunDetailSerializer(ProfileRunListSerializer):
 
 
 class ProfileAnomalySerializer(serializers.ModelSerializer):
+    is_new = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = ProfileAnomaly
-        fields = ["id", "table_name", "column_name", "anomaly_type", "severity", "description", "detected_at"]
+        fields = [
+            "id", "profile_run", "table_name", "column_name", "anomaly_type", "severity", "description", "detected_at",
+            "observed", "expected_low", "expected_high", "baseline_runs",
+            "fingerprint", "occurrences", "is_new", "first_seen_run", "caused_by",
+            "disposition", "disposition_note", "disposition_by", "disposition_at", "muted_until",
+        ]
+
+
+class DispositionSerializer(serializers.Serializer):
+    """`POST /data-quality/anomalies/{id}/disposition`."""
+
+    disposition = serializers.ChoiceField(choices=Disposition.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    muted_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if attrs["muted_until"] is not None and attrs["disposition"] != Disposition.MUTED:
+            raise serializers.ValidationError({"muted_until": ["Only a mute has an end; leave it out."]})
+        return attrs
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    """The query of `GET /data-quality/table-groups/{id}/history` (contract 11.1)."""
+
+    metric = serializers.CharField()
+    table = serializers.CharField(max_length=600)
+    column = serializers.CharField(required=False, max_length=500)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=90)
+
+    def validate(self, attrs):
+        metric, column = attrs["metric"], attrs.get("column")
+        valid = COLUMN_HISTORY_METRICS if column is not None else TABLE_HISTORY_METRICS
+        if metric not in valid:
+            known = "table metrics (no column): " + ", ".join(TABLE_HISTORY_METRICS)
+            known += "; column metrics (with column): " + ", ".join(COLUMN_HISTORY_METRICS)
+            raise serializers.ValidationError({"metric": [f"{metric!r} is not a valid metric here. Valid {known}."]})
+        schema_name, dot, table_name = attrs["table"].partition(".")
+        if not dot:  # a table profiled without a schema
+            schema_name, table_name = "", schema_name
+        if not table_name:
+            raise serializers.ValidationError({"table": ["Name the table as schema.table."]})
+        attrs["schema_name"], attrs["table_name"] = schema_name, table_name
+        return attrs
+
+
+class HistoryPointSerializer(serializers.Serializer):
+    profile_run_id = serializers.UUIDField()
+    completed_at = serializers.DateTimeField()
+    value = serializers.FloatField(allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    table_group = serializers.IntegerField()
+    table_name = serializers.CharField()
+    column_name = serializers.CharField(allow_null=True)
+    metric = serializers.CharField()
+    points = HistoryPointSerializer(many=True)
 
 
 class ProfileColumnSerializer(serializers.ModelSerializer):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
@@ -15,8 +17,9 @@ from dataquality.api.filters import AnomalyFilter, ProfileRunFilter, TableFilter
 from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
-from dataquality.selectors import profile_run_results
+from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.selectors import metric_history, profile_run_results
+from dataquality.services.dispositions import MuteInThePast, set_disposition
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
@@ -104,6 +107,25 @@ class TableGroupViewSet(viewsets.ModelViewSet):
             return _databricks_error_response(exc, request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(parameters=[s.HistoryQuerySerializer], responses={200: s.HistorySerializer})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """One metric of a table or column over the group's completed runs, oldest first (contract 11.1)."""
+        table_group = self.get_object()
+        query = s.HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        points = metric_history(
+            table_group.pk, metric=params["metric"], schema_name=params["schema_name"],
+            table_name=params["table_name"], column_name=params.get("column"), limit=params["limit"],
+        )
+        return Response(
+            s.HistorySerializer(
+                {"table_group": table_group.pk, "table_name": params["table"], "column_name": params.get("column"),
+                 "metric": params["metric"], "points": points}
+            ).data
+        )
+
     @extend_schema(request=None, responses={202: s.RunSummarySerializer})
     @action(detail=True, methods=["post"], url_path="profile-runs")
     def profile_runs(self, request, pk=None):
@@ -154,9 +176,13 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: s.ProfileAnomalySerializer(many=True)})
     @action(detail=True, methods=["get"])
     def anomalies(self, request, pk=None):
-        """The run's anomalies, paginated; filters `severity`, `anomaly_type`, `table_name`, `column_name`."""
+        """The run's anomalies, paginated; filters `severity`, `anomaly_type`, `table_name`, `column_name`,
+        `disposition` and `is_new`. Without filters, every anomaly: muted, dismissed and folded ones too."""
         run = self.get_object()
-        queryset = AnomalyFilter(request.query_params, queryset=run.anomalies.order_by("id")).qs
+        found = AnomalyFilter(request.query_params, queryset=run.anomalies.order_by("id"))
+        if not found.is_valid():
+            raise translate_validation(found.errors)
+        queryset = found.qs
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.ProfileAnomalySerializer(page, many=True).data)
 
@@ -180,3 +206,27 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
         except DATABRICKS_FAILURES as exc:
             return _databricks_error_response(exc, request)
         return Response(run_summary(run), status=status.HTTP_202_ACCEPTED)
+
+
+class AnomalyViewSet(viewsets.GenericViewSet):
+    """Triage of one anomaly (contract 11.3). Anomalies are listed per run, under `profile-runs/{id}/anomalies`."""
+
+    queryset = ProfileAnomaly.objects.select_related("profile_run__table_group__connection")
+    serializer_class = s.ProfileAnomalySerializer
+    permission_classes = DATA_PERMISSIONS
+
+    @extend_schema(request=s.DispositionSerializer, responses={200: s.ProfileAnomalySerializer})
+    @action(detail=True, methods=["post"])
+    def disposition(self, request, pk=None):
+        """Confirm, dismiss, mute (until `muted_until`, or until reopened) or reopen the anomaly, with a note."""
+        anomaly = self.get_object()
+        entry = s.DispositionSerializer(data=request.data)
+        entry.is_valid(raise_exception=True)
+        try:
+            anomaly = set_disposition(
+                anomaly=anomaly, disposition=entry.validated_data["disposition"], note=entry.validated_data["note"],
+                muted_until=entry.validated_data["muted_until"], by=_requested_by(request),
+            )
+        except MuteInThePast as exc:
+            raise ValidationError({"muted_until": [str(exc)]}) from exc
+        return Response(s.ProfileAnomalySerializer(anomaly).data)

@@ -14,8 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.drift_catalogue import DRIFT_TYPES
+from dataquality.anomaly_types import ALL_ANOMALY_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
@@ -31,11 +30,9 @@ from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
 from dataquality.selectors import previous_completed_run
 from dataquality.services.manifest import qualified_table_name
-from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 
 # The catalogue's id for potential PII: such a column shows counts only, never a value.
 PII_ANOMALY_TYPE = "potential_pii"
-_CATALOGUE = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES)}
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
 
@@ -307,7 +304,7 @@ def _table_scope(result: ProfileResult) -> Q:
 
 
 def _anomaly(row: ProfileAnomaly) -> Anomaly:
-    entry = _CATALOGUE.get(row.anomaly_type)
+    entry = ALL_ANOMALY_TYPES.get(row.anomaly_type)
     return Anomaly(
         severity=row.severity,
         severity_class=severity_css_class(row.severity),

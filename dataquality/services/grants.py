@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
 
 MANAGE_CONNECTIONS = "dataquality.change_connection"
 
@@ -48,6 +48,8 @@ def connections_of(target) -> list[Connection | None]:
         return [target.connection]
     if isinstance(target, (Table, ProfileRun)):
         return [target.table_group.connection]
+    if isinstance(target, ProfileAnomaly):
+        return [target.profile_run.table_group.connection]
     if isinstance(target, Dataset):
         return [group.connection for group in target.table_groups.select_related("connection")]
     raise TypeError(f"No workspace for {type(target).__name__}")

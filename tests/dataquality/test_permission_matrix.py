@@ -18,7 +18,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from django.utils import timezone
+
+from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
 from tests.conftest import user_as
 from tests.dataquality.workspace import HOST
 
@@ -72,6 +74,10 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/data-quality/table-groups/{pk}", "PATCH"): OPERATOR,
     ("/data-quality/table-groups/{pk}", "DELETE"): ADMIN,
     ("/data-quality/table-groups/{pk}/profile-runs", "POST"): OPERATOR,
+    ("/data-quality/table-groups/{pk}/history", "GET"): VIEWER,
+    ("/data-quality/table-groups/{pk}/report", "GET"): VIEWER,  # the group page
+    ("/data-quality/runs", "GET"): VIEWER,  # the runs page
+    ("/data-quality/anomalies/{pk}/disposition", "POST"): OPERATOR,  # triage_profileanomaly and a grant
     ("/data-quality/tables", "GET"): VIEWER,
     ("/data-quality/tables", "POST"): OPERATOR,
     ("/data-quality/tables/{pk}", "GET"): VIEWER,
@@ -151,8 +157,12 @@ def objects(db):
     group = TableGroup.objects.create(dataset=dataset, name="orders", catalog="main", schema_name="sales")
     table = Table.objects.create(table_group=group, schema_name="sales", table_name="orders")
     run = ProfileRun.objects.create(table_group=group, status="completed")
+    anomaly = ProfileAnomaly.objects.create(
+        profile_run=run, table_name="sales.orders", anomaly_type="constant_column", severity="low",
+        description="one value", detected_at=timezone.now(),
+    )
     connection = Connection.objects.create(name="spare", host=HOST, secret_ref="DATABRICKS_SECRET_REF_SPARE")
-    return {"dataset": dataset, "group": group, "table": table, "run": run, "connection": connection}
+    return {"dataset": dataset, "group": group, "table": table, "run": run, "connection": connection, "anomaly": anomaly}
 
 
 def _user(role_name: str, django_user_model):
@@ -164,6 +174,7 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
     pk = {
         "connections": objects["connection"].pk, "datasets": objects["dataset"].pk, "table-groups": objects["group"].pk,
         "tables": objects["table"].pk, "profile-runs": objects["run"].pk, "testgen": objects["run"].pk,
+        "anomalies": objects["anomaly"].pk,
     }.get(resource)
     path = route.replace("{pk}", str(pk)).replace("{profile_run_id}", str(pk)).replace("{table_name}", "sales.orders")
     bodies = {
@@ -171,13 +182,16 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
         "datasets": {"name": "Finance"},
         "table-groups": {"dataset": objects["dataset"].pk, "name": "ledger", "schema_name": "fin"},
         "tables": {"table_group": objects["group"].pk, "schema_name": "sales", "table_name": "lines"},
+        "anomalies": {"disposition": "confirmed", "note": "known"},
     }
+    if path.endswith("/history"):
+        path += "?metric=row_count&table=sales.orders"
     body = bodies.get(resource) if method in ("POST", "PUT", "PATCH") and not path.endswith(("profile-runs", "cancel")) else None
     return path, body
 
 
 def _is_rest(path: str) -> bool:
-    view_class = getattr(resolve(path).func, "cls", None)
+    view_class = getattr(resolve(path.partition("?")[0]).func, "cls", None)
     return view_class is not None and issubclass(view_class, APIView)
 
 
