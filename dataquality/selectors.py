@@ -55,6 +55,19 @@ def previous_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
     )
 
 
+def next_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
+    """The group's first completed run created after this one."""
+    return (
+        ProfileRun.objects.filter(
+            table_group_id=profile_run.table_group_id,
+            status=ProfileRunStatus.COMPLETED,
+            created_at__gt=profile_run.created_at,
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
 # --- history (contract 11.1) ------------------------------------------------------------------------------
 
 TABLE_HISTORY_METRICS = ("row_count", "column_count")

@@ -28,7 +28,8 @@ from dataquality.reports.display import (
 )
 from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
-from dataquality.selectors import previous_completed_run
+from dataquality.reports.trends import ReportTrends, Sparkline, report_trends, sparkline
+from dataquality.selectors import next_completed_run, previous_completed_run
 from dataquality.services.manifest import qualified_table_name
 
 # The catalogue's id for potential PII: such a column shows counts only, never a value.
@@ -47,8 +48,31 @@ class Anomaly:
     table_name: str
     column_name: str | None
     description: str
+    pk: int = 0
+    occurrences: int = 1
+    disposition: str = "open"
+    disposition_note: str = ""
+    caused_by_id: int | None = None
     table_href: str = ""
     column_href: str = ""  # the column's details, when the anomaly names a profiled column
+    consequences: list["Anomaly"] = field(default_factory=list)  # folded under this one (contract 11.4)
+
+    @property
+    def is_new(self) -> bool:
+        return self.occurrences == 1
+
+    @property
+    def is_folded(self) -> bool:
+        return self.caused_by_id is not None
+
+    @property
+    def standing(self) -> str:
+        """How the anomaly stands, in a word or two: what the page shows beside it."""
+        if self.is_folded:
+            return "follows from the row count"
+        if self.disposition != "open":
+            return self.disposition
+        return "new" if self.is_new else f"recurring ({self.occurrences} runs)"
 
 
 @dataclass
@@ -111,6 +135,13 @@ class Quartiles:
 
 
 @dataclass
+class ColumnTrends:
+    null_share: Sparkline | None = None
+    distinct_count: Sparkline | None = None
+    mean: Sparkline | None = None
+
+
+@dataclass
 class BarChart:
     metric: str  # top_values or top_patterns: the glossary entry that explains it
     title: str
@@ -140,6 +171,8 @@ class Column:
     details: ColumnDetails | None = None  # built when the page shows the column's details
     href: str = ""  # where its details are: on this page, or on its table's page
     anomalies: list[Anomaly] = field(default_factory=list)
+    mean_text: str = "—"
+    trends: ColumnTrends = field(default_factory=ColumnTrends)
 
     @property
     def null_share_text(self) -> str:
@@ -166,6 +199,7 @@ class Table:
     anomalies: list[Anomaly]
     comparison: TableComparison | None
     details_url: str
+    row_trend: Sparkline | None = None
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -178,7 +212,7 @@ class Table:
 
 
 @dataclass
-class PreviousRun:
+class RunLink:
     profile_run_id: str
     short_id: str
     completed_at: object
@@ -188,6 +222,7 @@ class PreviousRun:
 @dataclass
 class RunReport:
     run: ProfileRun
+    group_id: int
     short_id: str
     group_name: str
     dataset_name: str
@@ -199,7 +234,8 @@ class RunReport:
     anomaly_types: list[tuple[str, str]]
     anomaly_tables: list[str]
     tables: list[Table]
-    previous_run: PreviousRun | None
+    previous_run: RunLink | None
+    next_run: RunLink | None
     dropped_tables: list[str]
     detailed: bool  # every column's details are on this page
     report_url: str
@@ -246,6 +282,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
     previous = previous_completed_run(profile_run)
     previous_columns = _columns_by_table(previous, scope) if previous else {}
     previous_rows = _row_counts(previous, scope) if previous else {}
+    trends = report_trends(profile_run, scope)
     anomalies_by_table = defaultdict(list)
     for anomaly in anomalies:
         anomalies_by_table[anomaly.table_name].append(anomaly)
@@ -256,7 +293,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         columns = [
             _column(
                 stored, f"{anchor}-c{index}", result, top[(qualified, stored.column_name)] if detailed else None,
-                is_pii=(qualified, stored.column_name) in pii_columns,
+                is_pii=(qualified, stored.column_name) in pii_columns, trends=trends,
             )
             for index, stored in enumerate(columns_by_table.get(qualified, []))
         ]
@@ -275,12 +312,14 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
                 anchor=anchor, qualified_name=qualified, row_count_text=format_count(result.row_count),
                 column_count=result.column_count, error=result.error, columns=columns, anomalies=table_anomalies,
                 comparison=comparison, details_url=details_url,
+                row_trend=sparkline(trends.tables.get(qualified, []), name="Rows", text=format_count),
             )
         )
 
     group = profile_run.table_group
     return RunReport(
         run=profile_run,
+        group_id=group.pk,
         short_id=short_run_id(profile_run.pk),
         group_name=group.name,
         dataset_name=group.dataset.name,
@@ -292,7 +331,8 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         anomaly_types=sorted({(a.type_id, a.type_name) for a in anomalies}, key=lambda item: item[1].lower()),
         anomaly_tables=sorted({a.table_name for a in anomalies}),
         tables=tables,
-        previous_run=_previous_run(previous),
+        previous_run=_run_link(previous),
+        next_run=_run_link(next_completed_run(profile_run)),
         dropped_tables=[] if table_name else sorted(set(previous_rows) - {table.qualified_name for table in tables}),
         detailed=detailed,
         report_url=reverse("profile-run-report", args=[profile_run.pk]),
@@ -314,6 +354,11 @@ def _anomaly(row: ProfileAnomaly) -> Anomaly:
         table_name=row.table_name,
         column_name=row.column_name,
         description=row.description,
+        pk=row.pk,
+        occurrences=row.occurrences,
+        disposition=row.disposition,
+        disposition_note=row.disposition_note,
+        caused_by_id=row.caused_by_id,
     )
 
 
@@ -333,9 +378,15 @@ def _attach_anomalies(table_anchor: str, details_url: str, columns: list[Column]
 
 
 def _by_severity(anomalies: list[Anomaly]) -> list[SeverityGroup]:
+    """By severity, most severe first; a folded anomaly is listed under its cause, not on its own."""
+    by_pk = {anomaly.pk: anomaly for anomaly in anomalies}
     grouped = defaultdict(list)
     for anomaly in anomalies:
-        grouped[anomaly.severity].append(anomaly)
+        cause = by_pk.get(anomaly.caused_by_id) if anomaly.is_folded else None
+        if cause is not None:
+            cause.consequences.append(anomaly)
+        else:
+            grouped[anomaly.severity].append(anomaly)
     return [
         SeverityGroup(severity, severity_css_class(severity), grouped[severity])
         for severity in ordered_severities(grouped)
@@ -375,7 +426,20 @@ def _top_entries(profile_run: ProfileRun, scope: Q) -> dict[tuple[str, str], dic
     return found
 
 
-def _column(stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict | None, *, is_pii: bool) -> Column:
+def _column_trends(series: dict[str, list] | None, *, is_pii: bool) -> ColumnTrends:
+    if not series:
+        return ColumnTrends()
+    return ColumnTrends(
+        null_share=sparkline(series["null_share"], name="Null share", text=lambda v: f"{v:.1%}"),
+        distinct_count=sparkline(series["distinct_count"], name="Distinct count", text=format_count),
+        # A PII column's mean is a value of the data: no trend of it.
+        mean=None if is_pii else sparkline(series["mean"], name="Mean", text=format_number),
+    )
+
+
+def _column(
+    stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict | None, *, is_pii: bool, trends: ReportTrends
+) -> Column:
     """A column's overview figures, and with `top` (its ranked values and patterns) its full details."""
     rows = stored.row_count if stored.row_count is not None else result.row_count
     values = None if rows is None or stored.null_count is None else rows - stored.null_count
@@ -391,6 +455,8 @@ def _column(stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict
         min_text=None if is_pii else visible_text(stored.min_value),
         max_text=None if is_pii else visible_text(stored.max_value),
         distinct_approximate=stored.distinct_count_approximate,
+        mean_text="withheld" if is_pii else format_number(stored.mean),
+        trends=_column_trends(trends.columns.get((qualified_table_name(stored.schema_name, stored.table_name), stored.column_name)), is_pii=is_pii),
     )
     if top is not None:
         column.details = ColumnDetails(
@@ -483,12 +549,12 @@ def _percent_text(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
-def _previous_run(previous: ProfileRun | None) -> PreviousRun | None:
-    if previous is None:
+def _run_link(run: ProfileRun | None) -> RunLink | None:
+    if run is None:
         return None
-    return PreviousRun(
-        profile_run_id=str(previous.pk),
-        short_id=short_run_id(previous.pk),
-        completed_at=previous.completed_at,
-        report_url=reverse("profile-run-report", args=[previous.pk]),
+    return RunLink(
+        profile_run_id=str(run.pk),
+        short_id=short_run_id(run.pk),
+        completed_at=run.completed_at,
+        report_url=reverse("profile-run-report", args=[run.pk]),
     )

@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/data-quality/table-groups/{pk}/report", "GET"): VIEWER,  # the group page
     ("/data-quality/runs", "GET"): VIEWER,  # the runs page
     ("/data-quality/anomalies/{pk}/disposition", "POST"): OPERATOR,  # triage_profileanomaly and a grant
+    ("/data-quality/anomalies/{pk}/triage", "POST"): OPERATOR,  # the report's triage form, then back to the report
     ("/data-quality/tables", "GET"): VIEWER,
     ("/data-quality/tables", "POST"): OPERATOR,
     ("/data-quality/tables/{pk}", "GET"): VIEWER,

@@ -66,7 +66,7 @@ def test_anomalies_are_grouped_by_severity_most_severe_first(viewer_page, engine
     page = page_of(viewer_page, engine_run)
     groups = re.findall(r'data-severity-group="(\w+)"', page)
     assert groups == ["high", "medium", "low"]
-    rows = re.findall(r'<tr class="anomaly" data-severity="(\w+)" data-type="(\w+)" data-table="([\w.]+)">', page)
+    rows = re.findall(r'<tr class="anomaly" data-severity="(\w+)" data-type="(\w+)" data-table="([\w.]+)"[^>]*>', page)
     assert sorted(rows) == sorted([
         ("medium", "non_standard_blanks", "s.t"), ("low", "leading_spaces", "s.t"),
         ("high", "potential_pii", "s.t"), ("medium", "unlikely_date_values", "s.t"),
@@ -208,7 +208,7 @@ def wide_run(group):
 
 
 def test_query_count_is_bounded_for_50_tables_of_40_columns(viewer_page, wide_run, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):  # 12, plus the next run and the trends (run ids, rows, columns)
         page = page_of(viewer_page, wide_run)
     assert page.count('<article class="card table-section"') == 50
     assert page.count('<a href="/data-quality/profile-runs/') >= 2000  # every column, linked to its details
@@ -220,7 +220,7 @@ def test_a_large_runs_tables_have_pages_of_their_own(viewer_page, wide_run, djan
     table_page = reverse("profile-run-report-table", args=[wide_run.pk, "wide.t007"])
     assert f'<a href="{table_page}#t7-c3" class="value">c03</a>' in page
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):  # 12, plus the next run and the trends (run ids, rows, columns)
         response = viewer_page.get(table_page)
     assert response.status_code == 200
     details = response.content.decode()
