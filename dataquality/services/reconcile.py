@@ -125,7 +125,7 @@ def reconcile_profile_run(
 
 def poll_profile_run(*, profile_run: ProfileRun, client_factory=get_client) -> str:
     """Reconcile one run now, whatever its deadlines say (for `start_profile_run --wait`); what happened, as text."""
-    if profile_run.status == ProfileRunStatus.QUEUED:
+    if profile_run.status == ProfileRunStatus.QUEUED and profile_run.next_launch_at is None:
         return "untouched (not submitted yet)"
     result = reconcile_profile_run(profile_run=profile_run, client_factory=client_factory)
     ProfileRun.objects.filter(pk=profile_run.pk).update(last_polled_at=timezone.now())
