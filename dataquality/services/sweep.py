@@ -34,12 +34,12 @@ from django.utils import timezone
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
-
-# A claim is only started while at least this much of its lease is left (the Celery task's soft limit).
-LEASE_MARGIN = timedelta(seconds=30)
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
+
+# A claim is only started while at least this much of its lease is left (the Celery task's soft limit).
+LEASE_MARGIN = timedelta(seconds=30)
 
 
 @dataclass
