@@ -53,7 +53,8 @@ class Mix:
 
     @property
     def databricks_calls(self) -> int:
-        return 2 * self.succeeded + self.failed + self.queued + self.still_running
+        # A success is runs/get and the payload read; a relaunch is run-now and runs/get for its start time.
+        return 2 * self.succeeded + self.failed + 2 * self.queued + self.still_running
 
     def run_state(self, run_id: str) -> dict:
         """What runs/get says: run ids are `1nnnnn` for the runs that succeeded, `2nnnnn` for the others,

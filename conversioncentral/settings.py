@@ -228,6 +228,11 @@ PROFILE_RUN_POLL_INTERVAL_SECONDS = env.int(
 )
 # A run still queued this long after it was written lost its launch (a crash): it is submitted again.
 PROFILE_RUN_QUEUED_GRACE_MINUTES = env.int("PROFILE_RUN_QUEUED_GRACE_MINUTES", default=5)
+# A launch that met a 429, 5xx, timeout or connection error stays queued and is tried again by the sweep, after a
+# doubling backoff from BASE up to MAX seconds (or the longer Retry-After), until the deadline after it was written.
+PROFILE_RUN_LAUNCH_RETRY_BASE_SECONDS = env.int("PROFILE_RUN_LAUNCH_RETRY_BASE_SECONDS", default=60)
+PROFILE_RUN_LAUNCH_RETRY_MAX_SECONDS = env.int("PROFILE_RUN_LAUNCH_RETRY_MAX_SECONDS", default=600)
+PROFILE_RUN_LAUNCH_DEADLINE_MINUTES = env.int("PROFILE_RUN_LAUNCH_DEADLINE_MINUTES", default=60)
 PROFILE_RUN_SWEEP_BATCH_SIZE = env.int("PROFILE_RUN_SWEEP_BATCH_SIZE", default=100)
 PROFILE_RUN_SWEEP_THREADS = env.int("PROFILE_RUN_SWEEP_THREADS", default=8)
 # The sweep task's hard time limit; the soft limit is 30 s less, and no new batch is claimed after half of it.
@@ -239,6 +244,11 @@ for _name in ("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", "PROFILE_RUN_POLL_INTERVAL_S
 del _name
 if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
     raise ImproperlyConfigured("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS must be at least 60.")
+# How long the notebook keeps retrying its callback while the API answers 429/5xx or cannot be reached (a job
+# parameter, `callback_retry_minutes`); the payload file stays the sweep's last resort after that.
+PROFILE_CALLBACK_RETRY_MINUTES = env.int("PROFILE_CALLBACK_RETRY_MINUTES", default=30)
+# The Retry-After of a 503 answered while the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS", default=30)
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
 # The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
 # keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).

@@ -190,6 +190,11 @@ class ProfileRun(models.Model):
     new_anomaly_count = models.IntegerField(null=True, blank=True)
     # Set once the run's new high-severity anomalies have been alerted, so a run is alerted at most once.
     anomaly_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # A launch that met a transient Databricks error waits in `queued` until then for its next attempt.
+    next_launch_at = models.DateTimeField(null=True, blank=True)
+    launch_attempts = models.PositiveIntegerField(default=0)
+    # A sweep's claim: no other sweep takes the run before this time (or before the claim is released).
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "dq_profiles"

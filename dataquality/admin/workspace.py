@@ -29,11 +29,13 @@ from dataquality.models import (
     ProfileColumn,
     ProfileResult,
     ProfileRun,
+    ProfileRunStatus,
     Table,
     TableGroup,
 )
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
+from dataquality.services.error_details import for_user
 from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.table_groups import (
@@ -257,8 +259,12 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
         except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
             self.message_user(request, f"{group}: {exc}", messages.ERROR)
             return None
-        self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
-        return result.profile_run
+        run = result.profile_run
+        if run.status == ProfileRunStatus.QUEUED:  # a transient Databricks error: the sweep launches it later
+            self.message_user(request, f"{group}: run {run.pk} queued. {for_user(run.error_message, request.user)}", messages.WARNING)
+        else:
+            self.message_user(request, f"{group}: run {run.pk} started.", messages.SUCCESS)
+        return run
 
     # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
     # will not delete is kept, so that no job is left behind without its group.

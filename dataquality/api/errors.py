@@ -1,11 +1,17 @@
 """Every error answers JSON with a readable `detail`."""
 
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class Conflict(exceptions.APIException):
@@ -14,6 +20,15 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (down, restarting, connections terminated): a client should come back,
+        # as /healthz says too. The notebook's callback and manifest retry on this answer.
+        logger.warning("Database unavailable for %s: %s", context["request"].path, type(exc).__name__)
+        return Response(
+            {"detail": "The database is unavailable; try again later."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, ProtectedError):
         names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:10])
         return Response({"detail": f"Still in use by: {names}. Delete those first."}, status=status.HTTP_409_CONFLICT)

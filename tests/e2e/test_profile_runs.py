@@ -128,3 +128,18 @@ def test_429_burst_during_launch_starts_exactly_one_databricks_run(rest_api, wor
     assert workspace.fault_settings()["fail_requests"] == 0  # the whole burst was met
     runs = workspace.runs_of_job(summary["databricks_job_id"])
     assert [str(run["run_id"]) for run in runs] == [summary["databricks_run_id"]]
+
+
+def test_429_on_job_creation_leaves_the_run_queued_and_the_sweep_completes_it(rest_api, workspace, table_group):
+    """Issue 22: a 429 asking for ten minutes on jobs/create no longer fails the run; the sweep launches it once
+    the wait is over, and the notebook's callback completes it as one Databricks run."""
+    workspace.faults(fail_requests=1, fail_status=429, fail_path="/jobs/create", retry_after=600)
+
+    summary = rest_api.start_run(table_group["id"])
+
+    assert summary["status"] == "queued" and "429" in summary["warnings"][0]
+    ProfileRun.objects.filter(pk=summary["profile_run_id"]).update(next_launch_at=timezone.now())  # ten minutes on
+    assert _sweep(summary["profile_run_id"]) == "relaunched"
+    run = rest_api.wait_until_final(summary["profile_run_id"])
+    assert run["status"] == "completed", run
+    assert [str(each["run_id"]) for each in workspace.runs_of_job(run["databricks_job_id"])] == [run["databricks_run_id"]]

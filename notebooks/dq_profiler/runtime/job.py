@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import ProfileOptions, TableSource, profile_tables
-from .callback import CallbackResult, post_callback
+from .callback import DEFAULT_CALLBACK_RETRY_MINUTES, CallbackResult, callback_retry_policy, post_callback
 from .document import encode_document, failure_document, utc_timestamp
 from .http_client import Sleep
 from .manifest import Manifest, TableRef, load_manifest
@@ -119,7 +119,7 @@ def deliver_document(
         parameters.callback_token,
         text.encode("utf-8"),
         timeout=settings.http_timeout_seconds,
-        policy=settings.callback_retry,
+        policy=settings.callback_retry or callback_retry_policy(callback_retry_minutes(parameters)),
         sleep=sleep,
         drop=settings.drop_callback,
     )
@@ -146,6 +146,19 @@ def summarize(
         "callback_delivered": delivery.callback.delivered,
         "manifest_source": manifest_source,
     }
+
+
+def callback_retry_minutes(parameters: JobParameters) -> float:
+    """The job parameter `callback_retry_minutes`; the default when it is blank or not a positive number."""
+    try:
+        minutes = float(parameters.callback_retry_minutes)
+    except ValueError:
+        minutes = 0.0
+    if minutes > 0:
+        return minutes
+    if parameters.callback_retry_minutes:
+        logger.warning("callback_retry_minutes %r is not a positive number; using %s", parameters.callback_retry_minutes, DEFAULT_CALLBACK_RETRY_MINUTES)
+    return DEFAULT_CALLBACK_RETRY_MINUTES
 
 
 def _table_loader(catalog: str, table: TableRef) -> Callable[[Any], Any]:

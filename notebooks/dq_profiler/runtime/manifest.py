@@ -20,7 +20,10 @@ from .parameters import JobParameters
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_RETRY = RetryPolicy(attempts=3, base_delay_seconds=2.0, max_delay_seconds=10.0, max_retry_after_seconds=30.0)
+# A few minutes, honouring Retry-After (a 503 while the API's database is away), before the widgets stand in.
+MANIFEST_RETRY = RetryPolicy(
+    attempts=None, base_delay_seconds=2.0, max_delay_seconds=30.0, max_retry_after_seconds=60.0, max_total_wait_seconds=180.0
+)
 SOURCE_API = "api"
 SOURCE_WIDGETS = "widgets"
 

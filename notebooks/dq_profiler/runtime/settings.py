@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .callback import CALLBACK_RETRY
 from .http_client import RetryPolicy
 from .manifest import MANIFEST_RETRY
 from .writers import DATABRICKS_VOLUMES_ROOT
@@ -17,6 +16,7 @@ class RuntimeSettings:
     catalog_override: str = ""
     http_timeout_seconds: float = 30.0
     manifest_retry: RetryPolicy = MANIFEST_RETRY
-    callback_retry: RetryPolicy = CALLBACK_RETRY
+    # None: for the job parameter `callback_retry_minutes` (default 30).
+    callback_retry: RetryPolicy | None = None
     # Local mode only: write the payload but never post the callback (a fault the local stand-in injects).
     drop_callback: bool = False
