@@ -58,3 +58,13 @@ def severity_counts(run) -> str:
 
 def compact_time(value) -> str:
     return localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def anomaly_standing(anomaly) -> str:
+    """New, recurring, folded, or what triage decided (with whom and why)."""
+    if anomaly.caused_by_id:
+        return "folded under a row-count anomaly"
+    if anomaly.disposition != "open":
+        note = f": {anomaly.disposition_note}" if anomaly.disposition_note else ""
+        return f"{anomaly.disposition} by {anomaly.disposition_by or '?'}{note}"
+    return "new" if anomaly.occurrences == 1 else f"recurring ({anomaly.occurrences} runs)"

@@ -11,6 +11,7 @@ from dataquality.admin.common import (
     DATABRICKS_FAILURES,
     ReadOnlyAdmin,
     ReadOnlyInline,
+    anomaly_standing,
     compact_time,
     severity_badge,
     severity_counts,
@@ -31,12 +32,16 @@ RECONCILE_PERMISSION = "dataquality.start_profilerun"
 class AnomalyInline(ReadOnlyInline):
     model = ProfileAnomaly
     fk_name = "profile_run"
-    fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "detected_at"]
+    fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "standing"]
     readonly_fields = fields
 
     @admin.display(description="severity")
     def severity_colour(self, anomaly):
         return severity_badge(anomaly.severity)
+
+    @admin.display(description="standing")
+    def standing(self, anomaly):
+        return anomaly_standing(anomaly)
 
 
 class ResultInline(ReadOnlyInline):
@@ -48,18 +53,21 @@ class ResultInline(ReadOnlyInline):
 @admin.register(ProfileRun)
 class ProfileRunAdmin(ReadOnlyAdmin):
     list_display = [
-        "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies",
+        "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies", "open_and_new",
         "databricks_link", "report_link",
     ]
     list_filter = ["status", "table_group"]
-    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id"]
+    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id", "table_group__name"]
     list_select_related = ["table_group__dataset"]
     fieldsets = [
         (None, {"fields": [
             "profile_run_id", "table_group", "status", "report_link", "databricks_link", "requested_by", "error_message",
         ]}),
         ("Times", {"fields": ["created_at", "started_at", "completed_at", "duration", "last_polled_at"]}),
-        ("Results", {"fields": ["row_count", "table_count", "column_count", "anomaly_count", "sampled", "profile_version"]}),
+        ("Results", {"fields": [
+            "row_count", "table_count", "column_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count",
+            "sampled", "profile_version",
+        ]}),
         ("Databricks", {"fields": ["databricks_run_id", "databricks_job_id", "payload_path"]}),
     ]
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
@@ -100,6 +108,12 @@ class ProfileRunAdmin(ReadOnlyAdmin):
     @admin.display(description="anomalies", ordering="anomaly_count")
     def anomalies(self, run):
         return severity_counts(run)
+
+    @admin.display(description="open · new", ordering="open_anomaly_count")
+    def open_and_new(self, run):
+        if run.open_anomaly_count is None:
+            return "—"
+        return f"{run.open_anomaly_count} · {'—' if run.new_anomaly_count is None else run.new_anomaly_count}"
 
     @admin.display(description="Databricks")
     def databricks_link(self, run):

@@ -119,3 +119,34 @@ def test_results_stay_read_only_for_the_admin_role(client, django_user_model, ta
     assert staff_admin.get(reverse("admin:dataquality_profilerun_add")).status_code == 403
     column.refresh_from_db()
     assert column.column_name == "id"
+
+
+def _anomaly(group):
+    from django.utils import timezone
+
+    from dataquality.models import ProfileAnomaly
+
+    run = ProfileRun.objects.create(table_group=group, status="completed")
+    return ProfileAnomaly.objects.create(
+        profile_run=run, table_name="sales.orders", anomaly_type="constant_column", severity="low",
+        description="one value", detected_at=timezone.now(), fingerprint="f" * 40,
+    )
+
+
+def test_an_operator_triages_in_the_admin_on_granted_workspaces_only(staff_operator, table_group, prod):
+    mine = _anomaly(table_group)
+    theirs = _anomaly(TableGroup.objects.create(dataset=table_group.dataset, name="prod", schema_name="s", connection=prod))
+    run_action(staff_operator, "profileanomaly", "dismiss", [mine.pk, theirs.pk])
+    mine.refresh_from_db(), theirs.refresh_from_db()
+    assert (mine.disposition, mine.disposition_by, theirs.disposition) == ("dismissed", "staff-dq_operator", "open")
+    page = staff_operator.get(reverse("admin:dataquality_profileanomaly_changelist") + "?standing=dismissed")
+    assert "dismissed by staff-dq_operator" in page.content.decode()
+
+
+def test_a_viewer_is_offered_no_triage_action(staff_viewer, table_group):
+    anomaly = _anomaly(table_group)
+    page = staff_viewer.get(reverse("admin:dataquality_profileanomaly_changelist"))
+    assert 'value="dismiss"' not in page.content.decode()
+    run_action(staff_viewer, "profileanomaly", "dismiss", [anomaly.pk])
+    anomaly.refresh_from_db()
+    assert anomaly.disposition == "open"
