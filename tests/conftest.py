@@ -11,14 +11,19 @@ from rest_framework.test import APIClient
 ROLES = ("dq_viewer", "dq_operator", "dq_admin")
 
 
+def _named(migrations: list[str], suffix: str) -> str:
+    return next(name for name in migrations if name.endswith(suffix))
+
+
 def role(name: str) -> Group:
     """A shipped role, as the data migration made it."""
     group = Group.objects.filter(name=name).first()
-    if group is None:  # a transactional test before this one flushed the migration's rows: make them again
-        roles_migration = next(
-            name for app, name in MigrationLoader(None).disk_migrations if app == "dataquality" and name.endswith("_roles")
+    if group is None:  # a transactional test before this one flushed the migrations' rows: make them again
+        migrations = sorted(name for app, name in MigrationLoader(None).disk_migrations if app == "dataquality")
+        importlib.import_module(f"dataquality.migrations.{_named(migrations, '_roles')}").create_roles(apps, None)
+        importlib.import_module(f"dataquality.migrations.{_named(migrations, '_triage_role_and_fingerprints')}").grant_triage(
+            apps, None
         )
-        importlib.import_module(f"dataquality.migrations.{roles_migration}").create_roles(apps, None)
         group = Group.objects.get(name=name)
     return group
 
