@@ -26,15 +26,30 @@ SECRETS_FILE = "demo.json"
 
 
 def free_port(preferred: int | None = None) -> int:
-    """`preferred` when nothing listens there, else a port the system hands out."""
+    """`preferred` when nothing listens there, else a port the system hands out.
+
+    Probed as servers bind (gunicorn and the stand-in set `SO_REUSEADDR`), so a port whose last connection is
+    still in TIME_WAIT counts as free, as it is for them.
+    """
     for candidate in ([preferred] if preferred else []) + [0]:
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", candidate))
             except OSError:
                 continue
             return sock.getsockname()[1]
     raise OSError("no free port on 127.0.0.1")
+
+
+class PortBusy(OSError):
+    """A port the user asked for (`--web-port`, `PORT`, ...) is taken: the demo says so rather than move."""
+
+
+def asked_port(port: int, what: str) -> int:
+    if free_port(port) != port:
+        raise PortBusy(f"Port {port} for the {what} is in use; choose another or stop what listens there.")
+    return port
 
 
 @dataclass(frozen=True)
@@ -75,8 +90,9 @@ class DemoConfig:
     def create(cls, var_dir: Path = DEFAULT_VAR_DIR, *, web_port: int | None = None,
                emulator_port: int | None = None) -> DemoConfig:
         var_dir = Path(var_dir).resolve()
-        web = web_port or free_port(PREFERRED_WEB_PORT)
-        emulator = emulator_port or free_port(PREFERRED_EMULATOR_PORT)
+        web = asked_port(web_port, "web app") if web_port else free_port(PREFERRED_WEB_PORT)
+        emulator = (asked_port(emulator_port, "Databricks stand-in") if emulator_port
+                    else free_port(PREFERRED_EMULATOR_PORT))
         if emulator == web:
             emulator = free_port()
         return cls(var_dir, web, emulator, DemoSecrets.load_or_create(var_dir / SECRETS_FILE))
