@@ -13,7 +13,7 @@ DEMO_PORTS = $(if $(filter command environment,$(origin PORT)),--web-port $(PORT
 VENV_SPARK4 := .venv-spark4
 STAMP_SPARK4 := $(VENV_SPARK4)/.installed-requirements
 
-.PHONY: install demo serve test test-spark4 migrate run clean
+.PHONY: install demo serve manage test test-spark4 migrate run clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: install
 # The same stack, left running to browse (Ctrl-C stops it).
 serve: install
 	$(PY) -m dataquality.demo --serve $(DEMO_PORTS)
+
+# Any management command against the demo's data: make manage ARGS="start_profile_run --table-group 1 --wait".
+# No install: it follows `make demo` or `make serve`, which wrote the settings it reads.
+manage:
+	$(PY) -m dataquality.demo.manage $(ARGS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

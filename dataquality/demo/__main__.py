@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except PortBusy as exc:
         print(f"The demo cannot start: {exc}", file=sys.stderr)
         return 1
+    config.write_env_file()  # for `make manage`, with this start's ports
     env = config.environment(dict(os.environ))
     os.environ.update(env)
     signal.signal(signal.SIGTERM, _interrupt)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 import socket
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ USERNAME = "demo"
 # The stand-in maps any notebook path onto the repository's `notebooks/` folder.
 NOTEBOOK_PATH = "/Workspace/Repos/demo/conversioncentral/notebooks/profiling"
 SECRETS_FILE = "demo.json"
+# The demo's settings as `NAME=value` lines, for `make manage` (and any shell: `set -a; . var/demo/demo.env`).
+ENV_FILE = "demo.env"
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -50,6 +53,16 @@ def asked_port(port: int, what: str) -> int:
     if free_port(port) != port:
         raise PortBusy(f"Port {port} for the {what} is in use; choose another or stop what listens there.")
     return port
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The settings `DemoConfig.write_env_file` wrote."""
+    settings = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for word in shlex.split(line):
+            name, _, value = word.partition("=")
+            settings[name] = value
+    return settings
 
 
 @dataclass(frozen=True)
@@ -119,8 +132,20 @@ class DemoConfig:
         Settings that would point the app elsewhere (a developer's `.env` with PostgreSQL, Redis or a real
         workspace) are overridden, since `.env` never overrides the environment.
         """
+        return {**base, **self.settings()}
+
+    def write_env_file(self) -> Path:
+        """Keep the demo's settings (this start's ports included) where `make manage` finds them; owner-only,
+        since they hold the demo's secrets."""
+        path = self.var_dir / ENV_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join(f"{name}={shlex.quote(value)}\n" for name, value in self.settings().items())
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
+            file.write(lines)
+        return path
+
+    def settings(self) -> dict[str, str]:
         return {
-            **base,
             "DJANGO_SETTINGS_MODULE": "conversioncentral.settings",
             "PYTHONUNBUFFERED": "1",
             "CONVERSIONCENTRAL_VAR_DIR": str(self.var_dir),
