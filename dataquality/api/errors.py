@@ -7,6 +7,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from dataquality.reports.error_pages import error_page, is_page
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -26,8 +28,8 @@ def exception_handler(exc, context):
     return response
 
 
-# Outside DRF's views (an unknown URL, an unhandled exception) Django answers HTML; these answer JSON
-# everywhere but the admin, which keeps its pages.
+# Outside DRF's views (an unknown URL, an unhandled exception) Django answers HTML; these answer JSON for the API,
+# a page in the site's layout for the site's pages, and the admin keeps its own pages.
 
 
 def _is_admin(request: HttpRequest) -> bool:
@@ -37,10 +39,22 @@ def _is_admin(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_admin(request):
         return defaults.page_not_found(request, exception)
+    if is_page(request):
+        return error_page(request, 404)
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_admin(request):
+        return defaults.permission_denied(request, exception)
+    if is_page(request):
+        return error_page(request, 403)
+    return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_admin(request):
         return defaults.server_error(request)
+    if is_page(request):
+        return error_page(None, 500)
     return JsonResponse({"detail": "Internal server error."}, status=500)
