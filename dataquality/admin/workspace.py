@@ -6,6 +6,8 @@ viewed, not changed, deleted or run, and the forms offer only connections (or gr
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -36,6 +38,7 @@ from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.table_check import TableCheck, TableSettingsInvalid, check_table_group_tables, needs_check
 from dataquality.services.table_groups import (
     ConnectionChangeRefused,
     check_connection_change,
@@ -168,6 +171,8 @@ class TableGroupForm(forms.ModelForm):
         model = TableGroup
         fields = "__all__"
 
+    table_check = TableCheck()
+
     def clean(self):
         cleaned = super().clean()
         if "connection" in cleaned:
@@ -175,7 +180,22 @@ class TableGroupForm(forms.ModelForm):
                 check_connection_change(table_group=self.instance, connection=cleaned["connection"])
             except ConnectionChangeRefused as exc:
                 self.add_error("connection", str(exc))
+        if not self.errors:
+            self._check_tables(cleaned)
         return cleaned
+
+    def _check_tables(self, cleaned) -> None:
+        """On a copy of the group with the form's values: the form copies them onto the group only after clean()."""
+        candidate = copy.copy(self.instance)
+        for name in ("connection", "catalog", "schema_name", "include_mask", "exclude_mask"):
+            if name in cleaned:
+                setattr(candidate, name, cleaned[name])
+        if not needs_check(candidate):
+            return
+        try:
+            self.table_check = check_table_group_tables(table_group=candidate)
+        except TableSettingsInvalid as exc:
+            self.add_error(exc.field, str(exc))
 
 
 @admin.register(TableGroup)
@@ -205,6 +225,8 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
     def save_model(self, request, obj, form, change):
         # Through the service, which retires the group's job from its old workspace on a change of connection.
         save_table_group(table_group=obj)
+        for warning in form.table_check.warnings:
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description="profile runs")
     def all_runs(self, group):
@@ -254,7 +276,7 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
             result = DataQualityProfilingService().start_profile_for_table_group(
                 table_group=group, requested_by=request.user.get_username()
             )
-        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, TableSettingsInvalid, *DATABRICKS_FAILURES) as exc:
             self.message_user(request, f"{group}: {exc}", messages.ERROR)
             return None
         self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
