@@ -17,6 +17,7 @@ from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from dataquality.reports.severity import SEVERITIES
 from dataquality.selectors import profile_run_results
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
@@ -189,7 +190,8 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         run = self.get_object()
         counts = run.anomalies.values("severity").annotate(n=Count("id")).order_by("severity")
-        by_severity = {row["severity"]: row["n"] for row in counts}
+        # Every severity of the catalogue, zeros included, so clients need no defaults; others after them.
+        by_severity = dict.fromkeys(SEVERITIES, 0) | {row["severity"]: row["n"] for row in counts}
         context = {**self.get_serializer_context(), "anomaly_counts_by_severity": by_severity}
         return Response(s.ProfileRunDetailSerializer(run, context=context).data)
 

@@ -267,7 +267,13 @@ def test_run_detail_counts_anomalies_by_severity(viewer_client, table_group):
     for severity in ("high", "high", "low"):
         ProfileAnomaly.objects.create(profile_run=run, table_name="s.t", anomaly_type="x", severity=severity, description="d", detected_at=now)
     body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}").json()
-    assert body["anomaly_counts_by_severity"] == {"high": 2, "low": 1}
+    assert body["anomaly_counts_by_severity"] == {"high": 2, "medium": 0, "low": 1}
+
+
+def test_a_run_without_anomalies_counts_zero_for_every_severity(viewer_client, table_group):
+    body = viewer_client.get(f"/data-quality/profile-runs/{make_run(table_group).pk}").json()
+
+    assert body["anomaly_counts_by_severity"] == {"high": 0, "medium": 0, "low": 0}
 
 
 def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
