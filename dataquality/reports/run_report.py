@@ -23,6 +23,7 @@ from dataquality.reports.display import (
     format_duration,
     format_number,
     format_percent,
+    percent_text,
     ratio,
     short_run_id,
     visible_text,
@@ -146,11 +147,11 @@ class Column:
 
     @property
     def null_share_text(self) -> str:
-        return _percent_text(self.null_share)
+        return percent_text(self.null_share)
 
     @property
     def distinct_share_text(self) -> str:
-        return _percent_text(self.distinct_share)
+        return percent_text(self.distinct_share)
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -471,8 +472,11 @@ def _quartiles(stored: ProfileColumn) -> Quartiles | None:
         share = 0.5 if span == 0 else min(max((value - low) / span, 0.0), 1.0)
         return round(AXIS_START + share * (AXIS_END - AXIS_START), 2)
 
-    named = [("min", low), ("p25", stored.p25), ("median", stored.p50), ("p75", stored.p75), ("max", high)]
-    return Quartiles([(name, format_number(value), x(value)) for name, value in named])
+    # Labelled as the column's tiles write them: min and max as stored (504.99, not a rounded 505).
+    named = [("min", low, visible_text(stored.min_value)), ("p25", stored.p25, _number_text(stored.p25)),
+             ("median", stored.p50, _number_text(stored.p50)), ("p75", stored.p75, _number_text(stored.p75)),
+             ("max", high, visible_text(stored.max_value))]
+    return Quartiles([(name, text, x(value)) for name, value, text in named])
 
 
 def _as_float(text: str | None) -> float | None:
@@ -480,10 +484,6 @@ def _as_float(text: str | None) -> float | None:
         return float(text) if text is not None else None
     except ValueError:
         return None
-
-
-def _percent_text(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
 
 
 def _previous_run(previous: ProfileRun | None) -> PreviousRun | None:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dataquality.models import ProfileColumn, ProfileColumnValue
+from dataquality.models import ProfileColumn, ProfileColumnValue, ProfileResult
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, wide_payload
 from tests.dataquality.reports.conftest import completed_run
 
@@ -129,6 +129,27 @@ def test_quartiles_are_drawn_between_min_and_max(viewer_page, engine_run):
     column = column[: column.index("</details>")]
     assert "min 1, p25 1, median 2, p75 3, max 3" in column
     assert '<line class="median" x1="200.00"' in column  # 2 is half way from 1 to 3 on the 10..390 axis
+
+
+def test_the_quartile_axis_is_labelled_with_the_tiles_precision(viewer_page, engine_run):
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(
+        min_value="0.5", max_value="504.99", p25=10.25, p50=100.0, p75=250.125)
+    page = page_of(viewer_page, engine_run)
+    column = page[page.index('id="t0-c0"'):]
+    column = column[: column.index("</details>")]
+
+    assert "<dt>max</dt><dd>504.99</dd>" in column and "504.99</span>" in column  # the axis and the tile agree
+    assert "<dt>p75</dt><dd>250.1</dd>" in column
+
+
+def test_a_small_share_that_is_not_zero_never_reads_zero_percent(viewer_page, engine_run):
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(distinct_count=10)
+    ProfileResult.objects.filter(profile_run=engine_run).update(row_count=120000)
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(row_count=120000, null_count=0)
+
+    page = page_of(viewer_page, engine_run)
+
+    assert "<0.1%" in page or "&lt;0.1%" in page
 
 
 def test_a_pii_column_shows_counts_but_no_values(viewer_page, engine_run):
