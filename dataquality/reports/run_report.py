@@ -16,7 +16,14 @@ from django.urls import reverse
 
 from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
+from dataquality.models import (
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileColumnValue,
+    ProfileResult,
+    ProfileRun,
+    ProfileRunStatus,
+)
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
     format_count,
@@ -208,11 +215,16 @@ class RunReport:
     detailed: bool  # every column's details are on this page
     report_url: str
     comparison_note: str = NOTABLE_NOTE
-    glossary: list[tuple[str, str]] = field(default_factory=glossary)
+    glossary: list[tuple[str, str, str]] = field(default_factory=glossary)
 
     @property
     def is_final(self) -> bool:
         return self.run.is_final
+
+    @property
+    def is_completed(self) -> bool:
+        """Only a completed run has a profile to compare and metrics to explain."""
+        return self.run.status == ProfileRunStatus.COMPLETED
 
 
 def get_report_run(profile_run_id) -> ProfileRun:
