@@ -109,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Times on the pages and in the admin: one format (conversioncentral/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["conversioncentral.formats"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"

@@ -132,11 +132,11 @@ def _row_count_drift(before: int | None, now: int | None, thresholds: dict[str, 
     if not before or now is None:
         return []  # nothing known, or an empty table: no ratio to speak of
     change = (now - before) / before
-    since = f"from {before} in the previous completed run"
+    since = f"from {before:,} in the previous completed run"
     if -change > thresholds["row_count_drop"]:
-        return [Drift("row_count_drop", None, f"{now} rows, down {-change:.1%} {since}")]
+        return [Drift("row_count_drop", None, f"{now:,} rows, down {-change:.1%} {since}")]
     if change > thresholds["row_count_growth"]:
-        return [Drift("row_count_growth", None, f"{now} rows, up {change:.1%} {since}")]
+        return [Drift("row_count_growth", None, f"{now:,} rows, up {change:.1%} {since}")]
     return []
 
 
@@ -151,7 +151,7 @@ def _column_drift(before: ColumnState, now: ColumnState, thresholds: dict[str, f
         factor = max(before.distinct_count, now.distinct_count) / min(before.distinct_count, now.distinct_count)
         if factor > thresholds["distinct_count_factor"]:
             yield "distinct_count_change", (
-                f"Distinct count changed from {before.distinct_count} to {now.distinct_count}"
+                f"Distinct count changed from {before.distinct_count:,} to {now.distinct_count:,}"
             )
     if _mean_shifted(before, now, thresholds["mean_shift_stddevs"]):
         yield "mean_shift", (

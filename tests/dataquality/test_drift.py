@@ -127,11 +127,11 @@ def test_descriptions_state_the_figures():
     group = make_table_group()
     complete(group, BASELINE)
     second = complete(group, PLANTED["row_count_drop"][1]())
-    assert second.anomalies.get().description == "400 rows, down 60.0% from 1000 in the previous completed run"
+    assert second.anomalies.get().description == "400 rows, down 60.0% from 1,000 in the previous completed run"
     third = complete(group, PLANTED["vanished_top_value"][1]())
     # Compared with the second run: back from 400 to 1000 rows, and 'pending' gone from the status column.
     assert third.anomalies.get(anomaly_type="row_count_growth").description == (
-        "1000 rows, up 150.0% from 400 in the previous completed run"
+        "1,000 rows, up 150.0% from 400 in the previous completed run"
     )
     assert third.anomalies.get(anomaly_type="vanished_top_value").description == "Values no longer present: 'pending'"
 
