@@ -163,6 +163,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["dataquality.api.docs.without_trailing_slash"],
     # The schema maps the whole API: logged-in users only, unless the operator opens it.
     "SERVE_PERMISSIONS": [
         "rest_framework.permissions.AllowAny"

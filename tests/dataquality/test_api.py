@@ -325,6 +325,17 @@ def test_run_results_nest_columns_under_their_tables(viewer_client, table_group)
     assert column["top_patterns"] == [{"value": "aaaa", "count": 5}]
 
 
+def test_run_results_give_every_metric_in_one_shape_beside_the_others(viewer_client, table_group):
+    run = make_run(table_group)
+    add_profiled_table(run, "orders", ["status"])
+    ProfileColumn.objects.filter(profile_run=run).update(null_count=1, extra={"email_like_count": 4})
+
+    (column,) = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()["tables"][0]["columns"]
+
+    assert column["null_count"] == 1 and column["email_like_count"] == 4
+    assert "extra" not in column
+
+
 def test_run_results_query_count_does_not_grow_with_tables(viewer_client, table_group, django_assert_max_num_queries):
     run = make_run(table_group)
     for table in range(5):
