@@ -51,7 +51,7 @@ class ProfileRunAdmin(ReadOnlyAdmin):
         "databricks_link", "report_link",
     ]
     list_filter = ["status", "table_group"]
-    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id"]
+    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id", "table_group__name"]
     list_select_related = ["table_group__dataset"]
     fieldsets = [
         (None, {"fields": [
