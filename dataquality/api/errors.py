@@ -37,24 +37,22 @@ def _is_admin(request: HttpRequest) -> bool:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_admin(request):
-        return defaults.page_not_found(request, exception)
-    if is_page(request):
-        return error_page(request, 404)
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return _error(request, 404, lambda: defaults.page_not_found(request, exception), "Not found.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_admin(request):
-        return defaults.permission_denied(request, exception)
-    if is_page(request):
-        return error_page(request, 403)
-    return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    return _error(request, 403, lambda: defaults.permission_denied(request, exception),
+                  "You do not have permission to perform this action.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, lambda: defaults.server_error(request), "Internal server error.")
+
+
+def _error(request: HttpRequest, status: int, admin_page, detail: str) -> HttpResponse:
     if _is_admin(request):
-        return defaults.server_error(request)
+        return admin_page()
     if is_page(request):
-        return error_page(None, 500)
-    return JsonResponse({"detail": "Internal server error."}, status=500)
+        # A 500 page is drawn without the request: whatever failed may fail again in its context.
+        return error_page(None if status == 500 else request, status)
+    return JsonResponse({"detail": detail}, status=status)

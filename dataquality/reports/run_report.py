@@ -16,14 +16,8 @@ from django.urls import reverse
 
 from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.models import (
-    ProfileAnomaly,
-    ProfileColumn,
-    ProfileColumnValue,
-    ProfileResult,
-    ProfileRun,
-    ProfileRunStatus,
-)
+from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
+from dataquality.models import ProfileRunStatus
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
     format_count,
