@@ -110,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Times on the pages and in the admin: one format (conversioncentral/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["conversioncentral.formats"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
@@ -162,6 +164,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["dataquality.api.docs.without_trailing_slash"],
     # The schema maps the whole API: logged-in users only, unless the operator opens it.
     "SERVE_PERMISSIONS": [
         "rest_framework.permissions.AllowAny"
@@ -188,6 +191,8 @@ if not DATABRICKS_SECRET_REF_PREFIX:
 DATABRICKS_ALLOW_INSECURE_LOOPBACK = env.bool("DATABRICKS_ALLOW_INSECURE_LOOPBACK", default=False)
 DATABRICKS_HTTP_TIMEOUT_SECONDS = env.float("DATABRICKS_HTTP_TIMEOUT_SECONDS", default=30.0)
 DATABRICKS_RETRY_MAX_SECONDS = env.float("DATABRICKS_RETRY_MAX_SECONDS", default=60.0)
+# Check a table group's schema and masks against the workspace (Unity Catalog's tables API) at save and at start.
+DATABRICKS_CHECK_TABLES = env.bool("DATABRICKS_CHECK_TABLES", default=True)
 
 DATABRICKS_PROFILE_JOB_PREFIX = env.str("DATABRICKS_PROFILE_JOB_PREFIX", default="conversioncentral")
 DATABRICKS_PROFILE_NOTEBOOK_PATH = env.str("DATABRICKS_PROFILE_NOTEBOOK_PATH", default="")

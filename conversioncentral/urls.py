@@ -15,4 +15,5 @@ urlpatterns = [
 ]
 
 handler404 = "dataquality.api.errors.not_found"
+handler403 = "dataquality.api.errors.permission_denied"
 handler500 = "dataquality.api.errors.server_error"

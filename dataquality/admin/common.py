@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
@@ -57,7 +58,7 @@ def severity_counts(run) -> str:
 
 
 def compact_time(value) -> str:
-    return localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return date_format(localtime(value), "DATETIME_FORMAT") if value else "—"
 
 
 def anomaly_standing(anomaly) -> str:

@@ -79,18 +79,18 @@ class StandingFilter(admin.SimpleListFilter):
 
 @admin.register(ProfileAnomaly)
 class ProfileAnomalyAdmin(ReadOnlyAdmin):
-    list_display = [
-        "severity_colour", "anomaly_type", "table_name", "column_name", "description", "standing", "run", "report",
-    ]
+    # Five columns, so that the description has room at 1,400 px beside the navigation and the filters; the
+    # standing (new, recurring, folded, or what triage decided) goes under the description.
+    list_display = ["severity_colour", "anomaly_type", "where", "description_and_standing", "run"]
     list_filter = [SeverityFilter, StandingFilter, "anomaly_type", ("profile_run", RecentRunFilter), "table_name"]
     search_fields = ["description", "table_name", "column_name", "anomaly_type", "profile_run__profile_run_id"]
     list_select_related = ["profile_run__table_group__connection"]
     ordering = ["-detected_at", "id"]
     actions = ["confirm", "dismiss", "mute", "reopen"]
 
-    @admin.display(description="standing")
-    def standing(self, anomaly):
-        return anomaly_standing(anomaly)
+    @admin.display(description="description · standing", ordering="description")
+    def description_and_standing(self, anomaly):
+        return format_html('{}<br><span class="dq-standing">{}</span>', anomaly.description, anomaly_standing(anomaly))
 
     # Triage: the same service and rules as the API (the permission, and a grant on the group's connection).
 
@@ -131,14 +131,15 @@ class ProfileAnomalyAdmin(ReadOnlyAdmin):
     def severity_colour(self, anomaly):
         return severity_badge(anomaly.severity)
 
+    @admin.display(description="table.column", ordering="table_name")
+    def where(self, anomaly):
+        return f"{anomaly.table_name}.{anomaly.column_name}" if anomaly.column_name else anomaly.table_name
+
     @admin.display(description="run", ordering="profile_run__created_at")
     def run(self, anomaly):
-        return run_link(anomaly.profile_run_id)
-
-    @admin.display(description="report")
-    def report(self, anomaly):
+        """The run's admin page and its report, one cell."""
         url = reverse("profile-run-report", args=[anomaly.profile_run_id]) + "#anomalies"
-        return format_html('<a href="{}">Report</a>', url)
+        return format_html('{}<br><a href="{}">Report</a>', run_link(anomaly.profile_run_id), url)
 
 
 @admin.register(ProfileColumn)

@@ -38,9 +38,9 @@ from dataquality.reports.severity import with_severity_counts
 from dataquality.services.error_details import for_user
 from dataquality.services.grants import ConnectionNotGranted, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.admin.table_group_form import TableGroupForm
+from dataquality.services.table_check import TableSettingsInvalid
 from dataquality.services.table_groups import (
-    ConnectionChangeRefused,
-    check_connection_change,
     delete_table_group,
     delete_table_group_job,
     save_table_group,
@@ -123,8 +123,13 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 class TableInline(admin.TabularInline):
+    """Tables named one by one. The masks select the schema's other tables at each run, so this list may well be
+    empty: the group's "tables profiled" field shows what its last run covered."""
+
     model = Table
     extra = 0
+    verbose_name = "explicit table"
+    verbose_name_plural = "explicit tables (profiled besides the tables the masks select; often none)"
 
 
 class RecentRunsFormSet(BaseInlineFormSet):
@@ -165,48 +170,54 @@ class RecentRunInline(ReadOnlyInline):
         return severity_counts(run)
 
 
-class TableGroupForm(forms.ModelForm):
-    class Meta:
-        model = TableGroup
-        fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-        if "connection" in cleaned:
-            try:
-                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
-            except ConnectionChangeRefused as exc:
-                self.add_error("connection", str(exc))
-        return cleaned
-
-
 @admin.register(TableGroup)
 class TableGroupAdmin(GrantedWorkspaceAdmin):
     form = TableGroupForm
     grant_field = "connection"
-    list_display = [
-        "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
-    ]
+    list_display = ["name", "dataset", "connection", "schema", "schedule", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
     list_filter = ["dataset", "connection", "schedule_enabled"]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = [
-        "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
-        "schedule_last_skipped_at", "schedule_last_skip_reason",
+        "tables_profiled", "profiling_job_id", "profiling_job_host", "settings_fingerprint", "all_runs",
+        "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
     ]
     inlines = [TableInline, RecentRunInline]
     actions = ["start_profile_run"]
     Media = AdminStyles
 
+    @admin.display(description="schema", ordering="schema_name")
+    def schema(self, group):
+        return ".".join(part for part in (group.catalog, group.schema_name) if part)
+
+    @admin.display(description="job settings fingerprint")
+    def settings_fingerprint(self, group):
+        """Its first 12 characters tell two settings apart; the whole is on hover."""
+        fingerprint = group.job_settings_fingerprint
+        return format_html('<code title="{}">{}</code>', fingerprint, fingerprint[:12]) if fingerprint else "—"
+
+    @admin.display(description="tables profiled")
+    def tables_profiled(self, group):
+        """What the masks and explicit tables came to in the group's last completed run."""
+        run = group.pk and group.profile_runs.filter(status=ProfileRunStatus.COMPLETED).order_by("-completed_at").first()
+        if not run:
+            return "— (no completed run yet; the masks are applied when a run starts)"
+        names = [f"{result.schema_name}.{result.table_name}" for result in run.results.order_by("schema_name", "table_name")]
+        return f"{len(names)} in run {short_run_id(run.pk)}: {', '.join(names) or 'none'}"
+
     @admin.display(description="schedule")
     def schedule(self, group):
+        """The cron in its zone, then the next run (or why there is none): one cell, so the list fits a screen."""
         if not group.schedule_cron:
             return "—"
-        return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
+        after = f"next {compact_time(group.next_run_at)}" if group.schedule_enabled else "disabled"
+        return format_html("{} ({})<br>{}", group.schedule_cron, group.schedule_timezone, after)
 
     def save_model(self, request, obj, form, change):
         # Through the service, which retires the group's job from its old workspace on a change of connection.
         save_table_group(table_group=obj)
+        for warning in form.table_check.warnings:
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description="profile runs")
     def all_runs(self, group):
@@ -256,7 +267,7 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
             result = DataQualityProfilingService().start_profile_for_table_group(
                 table_group=group, requested_by=request.user.get_username()
             )
-        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, TableSettingsInvalid, *DATABRICKS_FAILURES) as exc:
             self.message_user(request, f"{group}: {exc}", messages.ERROR)
             return None
         run = result.profile_run

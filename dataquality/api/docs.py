@@ -26,3 +26,9 @@ class DocsView(_JSONErrors, SpectacularSwaggerView):
 
 class RedocView(_JSONErrors, SpectacularRedocView):
     pass
+
+
+def without_trailing_slash(endpoints):
+    """A drf-spectacular preprocessing hook: the schema writes paths as the README does, without the trailing
+    slash (the router's optional `/?` would otherwise show as a required `/`)."""
+    return [(path.rstrip("/") or path, regex, method, callback) for path, regex, method, callback in endpoints]

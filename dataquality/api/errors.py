@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from dataquality.reports.error_pages import error_page, is_page
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,8 +43,8 @@ def exception_handler(exc, context):
     return response
 
 
-# Outside DRF's views (an unknown URL, an unhandled exception) Django answers HTML; these answer JSON
-# everywhere but the admin, which keeps its pages.
+# Outside DRF's views (an unknown URL, an unhandled exception) Django answers HTML; these answer JSON for the API,
+# a page in the site's layout for the site's pages, and the admin keeps its own pages.
 
 
 def _is_admin(request: HttpRequest) -> bool:
@@ -50,12 +52,22 @@ def _is_admin(request: HttpRequest) -> bool:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_admin(request):
-        return defaults.page_not_found(request, exception)
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return _error(request, 404, lambda: defaults.page_not_found(request, exception), "Not found.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error(request, 403, lambda: defaults.permission_denied(request, exception),
+                  "You do not have permission to perform this action.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, lambda: defaults.server_error(request), "Internal server error.")
+
+
+def _error(request: HttpRequest, status: int, admin_page, detail: str) -> HttpResponse:
     if _is_admin(request):
-        return defaults.server_error(request)
-    return JsonResponse({"detail": "Internal server error."}, status=500)
+        return admin_page()
+    if is_page(request):
+        # A 500 page is drawn without the request: whatever failed may fail again in its context.
+        return error_page(None if status == 500 else request, status)
+    return JsonResponse({"detail": detail}, status=status)

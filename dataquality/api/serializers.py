@@ -212,13 +212,19 @@ class FrequencySerializer(serializers.Serializer):
 
 
 class ResultColumnSerializer(ProfileColumnSerializer):
-    """A column as `selectors.profile_run_results` returns it, with its ranked top values and patterns."""
+    """A column as `selectors.profile_run_results` returns it, with its ranked top values and patterns.
+
+    Every metric is a field of the column, whichever the database keeps it in: the metrics without a column of
+    their own (the model's `extra`) sit beside the others, so clients read one shape."""
 
     top_values = FrequencySerializer(many=True, read_only=True)
     top_patterns = FrequencySerializer(many=True, read_only=True)
 
     class Meta(ProfileColumnSerializer.Meta):
-        pass
+        exclude = [*ProfileColumnSerializer.Meta.exclude, "extra"]
+
+    def to_representation(self, column):
+        return {**(column.extra or {}), **super().to_representation(column)}
 
 
 class ResultTableSerializer(ProfileResultSerializer):

@@ -18,10 +18,12 @@ from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.reports.severity import SEVERITIES
 from dataquality.selectors import metric_history, profile_run_results
 from dataquality.services.dispositions import MuteInThePast, set_disposition
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
+from dataquality.services.table_check import TableSettingsInvalid, check_table_group_tables, needs_check
 from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
 
 
@@ -43,6 +45,16 @@ def _summary(result, request) -> dict:
     summary = result.summary()
     summary["warnings"] = [for_user(warning, request.user) for warning in summary["warnings"]]
     return summary
+
+
+def _table_settings_refusal(exc: TableSettingsInvalid, request) -> dict:
+    """The body of a 400 naming the setting to fix, in the shape of field errors."""
+    message = for_user(str(exc), request.user)
+    return {"detail": message, "errors": {exc.field: [message]}}
+
+
+def _table_settings_refused(exc: TableSettingsInvalid, request) -> Response:
+    return Response(_table_settings_refusal(exc, request), status=status.HTTP_400_BAD_REQUEST)
 
 
 def _requested_by(request) -> str:
@@ -71,6 +83,8 @@ class DatasetViewSet(viewsets.ModelViewSet):
             results = DataQualityProfilingService().start_profile_for_dataset(
                 dataset=dataset, requested_by=_requested_by(request)
             )
+        except TableSettingsInvalid as exc:
+            return _table_settings_refused(exc, request)
         except DATABRICKS_FAILURES as exc:
             return _databricks_error_response(exc, request)
         summaries = [_summary(result, request) for result in results]
@@ -86,18 +100,44 @@ class TableGroupViewSet(viewsets.ModelViewSet):
     filterset_class = TableGroupFilter
     permission_classes = DATA_PERMISSIONS
 
+    # A new group, or a change of its workspace, schema or masks, is checked against the workspace first: a schema
+    # it lacks or masks that select nothing are a 400; a workspace that cannot answer leaves a warning in the answer.
+
+    def create(self, request, *args, **kwargs):
+        return self._with_warnings(super().create(request, *args, **kwargs))
+
+    def update(self, request, *args, **kwargs):
+        return self._with_warnings(super().update(request, *args, **kwargs))
+
     def perform_create(self, serializer):
-        serializer.instance = save_table_group(table_group=TableGroup(**serializer.validated_data))
+        table_group = TableGroup(**serializer.validated_data)
+        self._check_tables(table_group)
+        serializer.instance = save_table_group(table_group=table_group)
 
     def perform_update(self, serializer):
         """Through the service, which retires the group's job from its old workspace on a change of connection."""
         table_group = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(table_group, name, value)
+        if needs_check(table_group):
+            self._check_tables(table_group)
         try:
             save_table_group(table_group=table_group)
         except ConnectionChangeRefused as exc:
             raise Conflict(str(exc)) from exc
+
+    def _check_tables(self, table_group: TableGroup) -> None:
+        try:
+            check = check_table_group_tables(table_group=table_group)
+        except TableSettingsInvalid as exc:
+            raise ValidationError(_table_settings_refusal(exc, self.request)) from exc
+        self._warnings = [for_user(warning, self.request.user) for warning in check.warnings]
+
+    def _with_warnings(self, response: Response) -> Response:
+        warnings = getattr(self, "_warnings", [])
+        if warnings:
+            response.data["warnings"] = warnings
+        return response
 
     def destroy(self, request, *args, **kwargs):
         """Delete the group and its Databricks job."""
@@ -137,6 +177,8 @@ class TableGroupViewSet(viewsets.ModelViewSet):
             )
         except ActiveRunExists as exc:
             return _detail(str(exc), status.HTTP_409_CONFLICT, profile_run=run_summary(exc.profile_run))
+        except TableSettingsInvalid as exc:
+            return _table_settings_refused(exc, request)
         except LaunchFailed as exc:
             detail = for_user(str(exc), request.user)
             return _detail(detail, status.HTTP_502_BAD_GATEWAY, profile_run=run_summary(exc.profile_run))
@@ -169,7 +211,8 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         run = self.get_object()
         counts = run.anomalies.values("severity").annotate(n=Count("id")).order_by("severity")
-        by_severity = {row["severity"]: row["n"] for row in counts}
+        # Every severity of the catalogue, zeros included, so clients need no defaults; others after them.
+        by_severity = dict.fromkeys(SEVERITIES, 0) | {row["severity"]: row["n"] for row in counts}
         context = {**self.get_serializer_context(), "anomaly_counts_by_severity": by_severity}
         return Response(s.ProfileRunDetailSerializer(run, context=context).data)
 

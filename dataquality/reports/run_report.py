@@ -16,12 +16,14 @@ from django.urls import reverse
 
 from dataquality.anomaly_types import ALL_ANOMALY_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
+from dataquality.models import ProfileRunStatus
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
     format_count,
     format_duration,
     format_number,
     format_percent,
+    percent_text,
     ratio,
     short_run_id,
     visible_text,
@@ -176,11 +178,11 @@ class Column:
 
     @property
     def null_share_text(self) -> str:
-        return _percent_text(self.null_share)
+        return percent_text(self.null_share)
 
     @property
     def distinct_share_text(self) -> str:
-        return _percent_text(self.distinct_share)
+        return percent_text(self.distinct_share)
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -240,11 +242,16 @@ class RunReport:
     detailed: bool  # every column's details are on this page
     report_url: str
     comparison_note: str = NOTABLE_NOTE
-    glossary: list[tuple[str, str]] = field(default_factory=glossary)
+    glossary: list[tuple[str, str, str]] = field(default_factory=glossary)
 
     @property
     def is_final(self) -> bool:
         return self.run.is_final
+
+    @property
+    def is_completed(self) -> bool:
+        """Only a completed run has a profile to compare and metrics to explain."""
+        return self.run.status == ProfileRunStatus.COMPLETED
 
 
 def get_report_run(profile_run_id) -> ProfileRun:
@@ -430,7 +437,7 @@ def _column_trends(series: dict[str, list] | None, *, is_pii: bool) -> ColumnTre
     if not series:
         return ColumnTrends()
     return ColumnTrends(
-        null_share=sparkline(series["null_share"], name="Null share", text=lambda v: f"{v:.1%}"),
+        null_share=sparkline(series["null_share"], name="Null share", text=percent_text),
         distinct_count=sparkline(series["distinct_count"], name="Distinct count", text=format_count),
         # A PII column's mean is a value of the data: no trend of it.
         mean=None if is_pii else sparkline(series["mean"], name="Mean", text=format_number),
@@ -534,8 +541,11 @@ def _quartiles(stored: ProfileColumn) -> Quartiles | None:
         share = 0.5 if span == 0 else min(max((value - low) / span, 0.0), 1.0)
         return round(AXIS_START + share * (AXIS_END - AXIS_START), 2)
 
-    named = [("min", low), ("p25", stored.p25), ("median", stored.p50), ("p75", stored.p75), ("max", high)]
-    return Quartiles([(name, format_number(value), x(value)) for name, value in named])
+    # Labelled as the column's tiles write them: min and max as stored (504.99, not a rounded 505).
+    named = [("min", low, visible_text(stored.min_value)), ("p25", stored.p25, _number_text(stored.p25)),
+             ("median", stored.p50, _number_text(stored.p50)), ("p75", stored.p75, _number_text(stored.p75)),
+             ("max", high, visible_text(stored.max_value))]
+    return Quartiles([(name, text, x(value)) for name, value, text in named])
 
 
 def _as_float(text: str | None) -> float | None:
@@ -543,10 +553,6 @@ def _as_float(text: str | None) -> float | None:
         return float(text) if text is not None else None
     except ValueError:
         return None
-
-
-def _percent_text(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
 
 
 def _run_link(run: ProfileRun | None) -> RunLink | None:

@@ -29,6 +29,7 @@ from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
 from dataquality.services.launch_retries import LaunchRetryPolicy
 from dataquality.services.run_states import start_time_of
+from dataquality.services.table_check import check_table_group_tables
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,8 @@ class DataQualityProfilingService:
     # --- starting runs -------------------------------------------------------------------------
 
     def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
-        """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed."""
+        """Start one run. Raises DatabricksNotConfigured or TableSettingsInvalid (nothing written), ActiveRunExists or
+        LaunchFailed."""
         client, target = self._prepare(table_group)
         return self._start(client, target, requested_by)
 
@@ -176,7 +178,7 @@ class DataQualityProfilingService:
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
         """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
-        anything is written."""
+        anything is written; then the dry check of its tables (`TableSettingsInvalid` when it would profile none)."""
         problems: list[str] = []
         try:
             client = self.client_for(table_group)
@@ -189,6 +191,7 @@ class DataQualityProfilingService:
             problems += exc.problems
         if problems:
             raise DatabricksNotConfigured(*problems)
+        check_table_group_tables(table_group=table_group, client_factory=lambda connection: client)
         return client, target
 
     def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:

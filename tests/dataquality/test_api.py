@@ -267,7 +267,13 @@ def test_run_detail_counts_anomalies_by_severity(viewer_client, table_group):
     for severity in ("high", "high", "low"):
         ProfileAnomaly.objects.create(profile_run=run, table_name="s.t", anomaly_type="x", severity=severity, description="d", detected_at=now)
     body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}").json()
-    assert body["anomaly_counts_by_severity"] == {"high": 2, "low": 1}
+    assert body["anomaly_counts_by_severity"] == {"high": 2, "medium": 0, "low": 1}
+
+
+def test_a_run_without_anomalies_counts_zero_for_every_severity(viewer_client, table_group):
+    body = viewer_client.get(f"/data-quality/profile-runs/{make_run(table_group).pk}").json()
+
+    assert body["anomaly_counts_by_severity"] == {"high": 0, "medium": 0, "low": 0}
 
 
 def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
@@ -317,6 +323,17 @@ def test_run_results_nest_columns_under_their_tables(viewer_client, table_group)
     assert column["column_name"] == "status"
     assert column["top_values"] == [{"value": "open", "count": 3}, {"value": "closed", "count": 2}]
     assert column["top_patterns"] == [{"value": "aaaa", "count": 5}]
+
+
+def test_run_results_give_every_metric_in_one_shape_beside_the_others(viewer_client, table_group):
+    run = make_run(table_group)
+    add_profiled_table(run, "orders", ["status"])
+    ProfileColumn.objects.filter(profile_run=run).update(null_count=1, extra={"email_like_count": 4})
+
+    (column,) = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()["tables"][0]["columns"]
+
+    assert column["null_count"] == 1 and column["email_like_count"] == 4
+    assert "extra" not in column
 
 
 def test_run_results_query_count_does_not_grow_with_tables(viewer_client, table_group, django_assert_max_num_queries):

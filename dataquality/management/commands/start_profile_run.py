@@ -11,6 +11,7 @@ from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ProfileRun, TableGroup
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.table_check import TableSettingsInvalid
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         except LaunchFailed as exc:
             self.stdout.write(json.dumps(run_summary(exc.profile_run)))
             raise CommandError(f"Launch failed: {exc}") from exc
-        except (DatabricksError, DatabricksNotConfigured) as exc:
+        except (DatabricksError, DatabricksNotConfigured, TableSettingsInvalid) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(result.summary()))
         if wait:

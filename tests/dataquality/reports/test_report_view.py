@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dataquality.models import ProfileColumn, ProfileColumnValue
+from dataquality.models import ProfileColumn, ProfileColumnValue, ProfileResult
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, wide_payload
 from tests.dataquality.reports.conftest import completed_run
 
@@ -97,8 +97,8 @@ def test_every_metric_of_the_column_is_listed_with_its_meaning(viewer_page, engi
 
     page = page_of(viewer_page, engine_run)
     # The meanings are written once, in the glossary, which each metric links to (the script adds the hover).
-    assert '<div id="m-null_count" data-meaning-of="null_count"><dt><code>null_count</code></dt><dd>rows where the column is null. NaN is not null.</dd></div>' in page
-    assert "<dd>percentile_approx(value, array(0.25, 0.5, 0.75), 10000), one call per column;" in page
+    assert '<div id="m-null_count" data-meaning-of="null_count"><dt>Nulls</dt><dd>rows where the column is null. NaN is not null.</dd></div>' in page
+    assert '<dt>25th percentile</dt><dd>a quarter of the non-null values lie below it (approximate);' in page
     for anchor, general_type in (("t0-c0", "numeric"), ("t0-c1", "text"), ("t0-c3", "boolean"), ("t0-c4", "date")):
         column = page[page.index(f'id="{anchor}"'):]
         column = column[: column.index("</details>")]
@@ -129,6 +129,27 @@ def test_quartiles_are_drawn_between_min_and_max(viewer_page, engine_run):
     column = column[: column.index("</details>")]
     assert "min 1, p25 1, median 2, p75 3, max 3" in column
     assert '<line class="median" x1="200.00"' in column  # 2 is half way from 1 to 3 on the 10..390 axis
+
+
+def test_the_quartile_axis_is_labelled_with_the_tiles_precision(viewer_page, engine_run):
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(
+        min_value="0.5", max_value="504.99", p25=10.25, p50=100.0, p75=250.125)
+    page = page_of(viewer_page, engine_run)
+    column = page[page.index('id="t0-c0"'):]
+    column = column[: column.index("</details>")]
+
+    assert "<dt>max</dt><dd>504.99</dd>" in column and "504.99</span>" in column  # the axis and the tile agree
+    assert "<dt>p75</dt><dd>250.1</dd>" in column
+
+
+def test_a_small_share_that_is_not_zero_never_reads_zero_percent(viewer_page, engine_run):
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(distinct_count=10)
+    ProfileResult.objects.filter(profile_run=engine_run).update(row_count=120000)
+    ProfileColumn.objects.filter(profile_run=engine_run, column_name="id").update(row_count=120000, null_count=0)
+
+    page = page_of(viewer_page, engine_run)
+
+    assert "<0.1%" in page or "&lt;0.1%" in page
 
 
 def test_a_pii_column_shows_counts_but_no_values(viewer_page, engine_run):
@@ -285,3 +306,25 @@ def test_the_pages_assets_are_served_by_the_app(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert b"".join(response.streaming_content)
+
+
+def test_the_glossary_gives_each_metric_its_own_description_under_its_tile_label():
+    from dataquality.reports.metrics import glossary, label_of
+
+    entries = glossary()
+    meanings = [meaning for _, _, meaning in entries]
+
+    assert len(set(meanings)) == len(meanings)  # no two metrics explained alike
+    assert not [m for m in meanings if "percentile_approx" in m or "Spark" in m or "current_date" in m]
+    assert ("true_word_count", "Word 'true'") in [(key, label) for key, label, _ in entries]
+    assert label_of("p50") == "Median" and label_of("top_values") == "Top values"
+
+
+def test_a_failed_runs_report_has_no_comparison_and_no_glossary(viewer_page, group):
+    run = make_profile_run(group, status="failed", error_message="No tables to profile")
+
+    page = page_of(viewer_page, run)
+
+    assert "first completed run" not in page and 'id="comparison"' not in page
+    assert 'id="glossary"' not in page
+    assert "No tables to profile" in page
