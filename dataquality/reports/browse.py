@@ -32,6 +32,8 @@ class RunFilters(forms.Form):
     until = forms.DateField(required=False, label="Created to", widget=forms.DateInput(attrs={"type": "date"}))
 
     def runs(self, runs: QuerySet) -> QuerySet:
+        if not self.is_bound:
+            return runs
         if not self.is_valid():
             return runs.none()
         data = self.cleaned_data

@@ -30,15 +30,17 @@ class Sparkline:
     width: float = WIDTH
     height: float = HEIGHT
 
-    def __html__(self) -> str:
+    @property
+    def svg(self) -> str:
         """The inline SVG, escaped where it holds text: a page places hundreds, cheaper built here than included.
         Presentation attributes only (no style attribute), so a strict Content-Security-Policy allows it."""
         return format_html(
-            '<svg class="spark" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" role="img" '
+            '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
             'aria-label="{label}"><title>{label}</title><polyline points="{points}" fill="none" '
             'stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"/>'
-            '<circle cx="{x:.2f}" cy="{y:.2f}" r="2" fill="currentColor"/></svg>',
-            w=self.width, h=self.height, label=self.label, points=self.points, x=self.last_x, y=self.last_y,
+            '<circle cx="{x}" cy="{y}" r="2" fill="currentColor"/></svg>',
+            w=f"{self.width:.0f}", h=f"{self.height:.0f}", label=self.label, points=self.points,
+            x=f"{self.last_x:.2f}", y=f"{self.last_y:.2f}",
         )
 
 
