@@ -241,8 +241,8 @@ def test_run_list_rows_filters_and_order(viewer_client, table_group):
     assert [row["profile_run_id"] for row in rows] == [str(newer.pk), str(older.pk)]
     assert set(rows[0]) == {
         "profile_run_id", "table_group_id", "status", "created_at", "started_at", "completed_at", "duration_ms",
-        "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
-        "error_message",
+        "row_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count", "databricks_run_id",
+        "databricks_job_id", "run_page_url", "payload_path", "error_message",
     }
     assert rows[1]["duration_ms"] == 2000
     assert [r["status"] for r in viewer_client.get("/data-quality/profile-runs", {"status": "failed"}).json()["results"]] == ["failed"]
