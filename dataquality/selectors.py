@@ -44,26 +44,22 @@ def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:
 
 def previous_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
     """The group's last completed run created before this one: what this run is compared with."""
-    return (
-        ProfileRun.objects.filter(
-            table_group_id=profile_run.table_group_id,
-            status=ProfileRunStatus.COMPLETED,
-            created_at__lt=profile_run.created_at,
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    return _adjacent_completed_run(profile_run, later=False)
 
 
 def next_completed_run(profile_run: ProfileRun) -> ProfileRun | None:
     """The group's first completed run created after this one."""
+    return _adjacent_completed_run(profile_run, later=True)
+
+
+def _adjacent_completed_run(profile_run: ProfileRun, *, later: bool) -> ProfileRun | None:
+    side = "created_at__gt" if later else "created_at__lt"
     return (
         ProfileRun.objects.filter(
-            table_group_id=profile_run.table_group_id,
-            status=ProfileRunStatus.COMPLETED,
-            created_at__gt=profile_run.created_at,
+            table_group_id=profile_run.table_group_id, status=ProfileRunStatus.COMPLETED,
+            **{side: profile_run.created_at},
         )
-        .order_by("created_at")
+        .order_by("created_at" if later else "-created_at")
         .first()
     )
 
