@@ -36,7 +36,7 @@ PII_ANOMALY_TYPE = "potential_pii"
 PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
-    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version",
+    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version", "warnings",
 )
 
 
@@ -141,6 +141,7 @@ def _apply_outcome(
     # A run is sampled when the payload says so or any of its tables was.
     profile_run.sampled = bool(data.get("sampled")) or any(table.get("sampled") for table in tables or ())
     profile_run.profile_version = data.get("profile_version") or ""
+    profile_run.warnings = data.get("warnings") or []
     profile_run.error_message = data.get("error_message") or (
         "The notebook reported a failure without a message." if data["status"] == ProfileRunStatus.FAILED else ""
     )
@@ -175,6 +176,8 @@ def _results_and_columns(
                 # A table that failed before its columns were read reports no columns and may say so itself.
                 column_count=_first_given(table.get("column_count"), len(table_columns)),
                 error=table.get("error") or None,
+                delta_version=table.get("delta_version"),
+                reused_from=table.get("reused_from"),
             )
         )
         for column in table_columns:

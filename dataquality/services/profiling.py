@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.results_schema import results_schema_for
 from dataquality.services import job_settings as jobs
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
@@ -125,6 +126,7 @@ def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
         "schema_name": group.schema_name,
         "include_mask": group.include_mask or "%",  # blank means every table, as in the manifest
         "exclude_mask": group.exclude_mask,
+        "results_schema": results_schema_for(group),
     }
 
 
@@ -137,12 +139,18 @@ class DataQualityProfilingService:
 
     # --- starting runs -------------------------------------------------------------------------
 
-    def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
-        """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed."""
-        client, target = self._prepare(table_group)
-        return self._start(client, target, requested_by)
+    def start_profile_for_table_group(
+        self, *, table_group: TableGroup, requested_by: str = "", force_full: bool = False
+    ) -> ProfilingLaunchResult:
+        """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed.
 
-    def start_profile_for_dataset(self, *, dataset: Dataset, requested_by: str = "") -> list[ProfilingLaunchResult]:
+        `force_full` scans every table, even those unchanged since the group's last completed run."""
+        client, target = self._prepare(table_group)
+        return self._start(client, target, requested_by, force_full)
+
+    def start_profile_for_dataset(
+        self, *, dataset: Dataset, requested_by: str = "", force_full: bool = False
+    ) -> list[ProfilingLaunchResult]:
         """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported.
 
         Every group is checked first, so a DatabricksNotConfigured for any of them starts nothing at all.
@@ -151,7 +159,7 @@ class DataQualityProfilingService:
         results = []
         for client, target in prepared:
             try:
-                results.append(self._start(client, target, requested_by))
+                results.append(self._start(client, target, requested_by, force_full))
             except ActiveRunExists as exc:
                 warning = f"Table group {target.table_group.pk} already has an active run; no new run was started."
                 results.append(ProfilingLaunchResult(exc.profile_run, [warning]))
@@ -186,12 +194,14 @@ class DataQualityProfilingService:
             raise DatabricksNotConfigured(*problems)
         return client, target
 
-    def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
-        profile_run = self._create_run(target.table_group, requested_by)
+    def _start(
+        self, client: DatabricksClient, target: ProfilingTarget, requested_by: str, force_full: bool = False
+    ) -> ProfilingLaunchResult:
+        profile_run = self._create_run(target.table_group, requested_by, force_full)
         return self._launch(client, target, profile_run)
 
-    def _create_run(self, table_group: TableGroup, requested_by: str) -> ProfileRun:
-        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150])
+    def _create_run(self, table_group: TableGroup, requested_by: str, force_full: bool = False) -> ProfileRun:
+        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150], force_full=force_full)
         profile_run.payload_path = payload_path_for(profile_run)
         try:
             with transaction.atomic():

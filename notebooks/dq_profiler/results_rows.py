@@ -8,6 +8,7 @@ emits it, PII withheld (no top values, min, max or percentiles of a flagged colu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +16,8 @@ from typing import Any
 
 STRING, LONG, DOUBLE, BOOLEAN, TIMESTAMP = "string", "long", "double", "boolean", "timestamp"
 RUN_ID_COLUMN = "profile_run_id"
+# `catalog.schema` of plain identifiers: the name goes into SQL (the service validates with the same pattern).
+RESULTS_SCHEMA_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)

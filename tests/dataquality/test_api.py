@@ -272,7 +272,7 @@ def test_run_detail_counts_anomalies_by_severity(viewer_client, table_group):
 
 def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
     run = make_run(table_group)
-    with django_assert_num_queries(5):  # auth, the user's and its groups' permissions, the run, the counts
+    with django_assert_num_queries(6):  # auth, the permissions of the user and its groups, the run, the counts, reused tables
         assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
 
 

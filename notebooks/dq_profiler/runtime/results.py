@@ -7,18 +7,14 @@ in its `warnings`, which the service keeps with the run.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..results_rows import result_rows
+from ..results_rows import RESULTS_SCHEMA_PATTERN, result_rows
 from ..results_writers import DeltaRsWriter, ResultsWriter, SparkDeltaWriter, write_results
 
 logger = logging.getLogger(__name__)
-
-_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
-RESULTS_SCHEMA_PATTERN = re.compile(rf"^{_IDENTIFIER}\.{_IDENTIFIER}$")
 
 
 class InvalidResultsSchema(ValueError):
