@@ -24,6 +24,7 @@ from dataquality.models import (
 )
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.drift import drift_anomalies
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
 
@@ -104,6 +105,7 @@ def complete_profile_run(
         profile_run.anomaly_count += len(drift)
         profile_run.save(update_fields=_RUN_FIELDS)
 
+    announce_run_end(profile_run)
     if profile_run.status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     logger.info(

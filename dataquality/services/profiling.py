@@ -25,6 +25,7 @@ from dataquality.results_schema import results_schema_for
 from dataquality.services import job_settings as jobs
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.lineage import START, announce_run_event
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -301,6 +302,8 @@ class DataQualityProfilingService:
         }
         moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(**values)
         profile_run.refresh_from_db()
+        if moved:
+            announce_run_event(profile_run, START)
         if not moved and profile_run.status == ProfileRunStatus.CANCELED:
             # Canceled by a user while we were submitting: stop what Databricks just started.
             warnings.append("The run was canceled while it was being submitted; the Databricks run was canceled too.")
