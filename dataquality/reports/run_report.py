@@ -158,6 +158,14 @@ class Column:
         return _badges(self.anomalies)
 
 
+@dataclass(frozen=True)
+class Reused:
+    """The earlier run whose results a table unchanged since then carries (it was not scanned again)."""
+
+    short_id: str
+    report_url: str
+
+
 @dataclass
 class Table:
     anchor: str
@@ -169,6 +177,7 @@ class Table:
     anomalies: list[Anomaly]
     comparison: TableComparison | None
     details_url: str
+    reused_from: Reused | None = None
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -277,7 +286,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
             Table(
                 anchor=anchor, qualified_name=qualified, row_count_text=format_count(result.row_count),
                 column_count=result.column_count, error=result.error, columns=columns, anomalies=table_anomalies,
-                comparison=comparison, details_url=details_url,
+                comparison=comparison, details_url=details_url, reused_from=_reused(result),
             )
         )
 
@@ -300,6 +309,12 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         detailed=detailed,
         report_url=reverse("profile-run-report", args=[profile_run.pk]),
     )
+
+
+def _reused(result: ProfileResult) -> Reused | None:
+    if result.reused_from is None:
+        return None
+    return Reused(short_run_id(result.reused_from), reverse("profile-run-report", args=[result.reused_from]))
 
 
 def _table_scope(result: ProfileResult) -> Q:
