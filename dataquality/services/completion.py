@@ -27,6 +27,7 @@ from dataquality.services.drift import drift_anomalies
 from dataquality.services.lineage import announce_run_end
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
+from notebooks.dq_profiler.results_rows import value_text
 
 logger = logging.getLogger(__name__)
 
@@ -191,22 +192,13 @@ def _results_and_columns(
             columns.append(ProfileColumn(**names, **metrics))
             column_values.extend(
                 ProfileColumnValue(
-                    **names, column_name=column["column_name"], kind=kind, value=_as_text(entry["value"]),
+                    **names, column_name=column["column_name"], kind=kind, value=value_text(entry["value"]),
                     frequency=entry["count"], rank=rank,
                 )
                 for kind, entries in ranked.items()
                 for rank, entry in enumerate(entries, start=1)
             )
     return results, columns, column_values
-
-
-def _as_text(value: Any) -> str | None:
-    """A top value as stored: text, with booleans as the engine writes them."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _withhold_pii_values(

@@ -117,7 +117,7 @@ def _column_row(column: Mapping[str, Any], where: dict[str, Any]) -> dict[str, A
 def _value_rows(column: Mapping[str, Any], where: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for kind, key in (("value", "top_values"), ("pattern", "top_patterns")):
         for rank, entry in enumerate(column.get(key) or (), start=1):
-            yield {**where, "kind": kind, "value": _text(entry.get("value")), "count": entry.get("count"), "rank": rank}
+            yield {**where, "kind": kind, "value": value_text(entry.get("value")), "count": entry.get("count"), "rank": rank}
 
 
 def _anomaly_row(anomaly: Mapping[str, Any], run: dict[str, Any]) -> dict[str, Any]:
@@ -149,14 +149,15 @@ def _typed(value: Any, kind: str) -> Any:
     if value is None:
         return None
     if kind == STRING:
-        return _text(value)
+        return value_text(value)
     if kind == DOUBLE:
         return float(value) if math.isfinite(float(value)) else None
     return value
 
 
-def _text(value: Any) -> str | None:
-    """A value as text, booleans as the engine writes them in top values."""
+def value_text(value: Any) -> str | None:
+    """A top value (or min or max) as stored: text, with booleans as the engine writes them; the service stores
+    top values the same way."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
