@@ -267,7 +267,9 @@ DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS
 # `catalog.schema` for the result tables of groups and connections that name none; blank writes none.
 DATA_QUALITY_RESULTS_SCHEMA = env.str("DATA_QUALITY_RESULTS_SCHEMA", default="")
 if DATA_QUALITY_RESULTS_SCHEMA and not re.match(RESULTS_SCHEMA_PATTERN, DATA_QUALITY_RESULTS_SCHEMA):
-    raise ImproperlyConfigured(f"DATA_QUALITY_RESULTS_SCHEMA must be catalog.schema, not {DATA_QUALITY_RESULTS_SCHEMA!r}.")
+    raise ImproperlyConfigured(
+        f"DATA_QUALITY_RESULTS_SCHEMA must be catalog.schema, not {DATA_QUALITY_RESULTS_SCHEMA!r}."
+    )
 # An OpenLineage endpoint (Marquez, DataHub, ...): runs are reported there when set.
 OPENLINEAGE_URL = env.str("OPENLINEAGE_URL", default="")
 OPENLINEAGE_API_KEY = env.str("OPENLINEAGE_API_KEY", default="")

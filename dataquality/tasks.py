@@ -57,7 +57,9 @@ def send_lineage_event_task(self, profile_run_id: str, event_type: str) -> None:
                 event_type, profile_run_id, attempts, error,
             )
             return
-        logger.warning("OpenLineage %s event of profile run %s failed (%s); retrying", event_type, profile_run_id, error)
+        logger.warning(
+            "OpenLineage %s event of profile run %s failed (%s); retrying", event_type, profile_run_id, error
+        )
         raise self.retry(
             exc=error, countdown=LINEAGE_FIRST_RETRY_SECONDS * 2**self.request.retries,
             max_retries=settings.OPENLINEAGE_MAX_RETRIES,

@@ -24,7 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, Run, RunEvent, RunState
-from openlineage.client.facet_v2 import data_quality_assertions_dataset, data_quality_metrics_input_dataset, error_message_run
+from openlineage.client.facet_v2 import (
+    data_quality_assertions_dataset,
+    data_quality_metrics_input_dataset,
+    error_message_run,
+)
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
 
 from dataquality.models import ProfileColumn, ProfileRun, ProfileRunStatus
@@ -79,7 +83,9 @@ def build_run_event(profile_run: ProfileRun, event_type: str) -> RunEvent:
     run_facets = {}
     if event_type == FAIL:
         message = profile_run.error_message or f"The run ended {profile_run.status}."
-        run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(message=message, programmingLanguage="python")
+        run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
+            message=message, programmingLanguage="python"
+        )
     moment = (profile_run.completed_at if event_type != START else profile_run.started_at) or timezone.now()
     return RunEvent(
         eventType=RunState(event_type),
@@ -108,11 +114,10 @@ def input_datasets(profile_run: ProfileRun) -> list[InputDataset]:
     datasets = []
     for result in profile_run.results.filter(error__isnull=True).order_by("schema_name", "table_name"):
         name = qualified_table_name(result.schema_name, result.table_name)
+        table_columns = columns[(result.schema_name, result.table_name)]
         metrics = data_quality_metrics_input_dataset.DataQualityMetricsInputDatasetFacet(
             rowCount=result.row_count,
-            columnMetrics={
-                column.column_name: column_metrics(column) for column in columns[(result.schema_name, result.table_name)]
-            },
+            columnMetrics={column.column_name: column_metrics(column) for column in table_columns},
         )
         checks = data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(assertions=assertions[name])
         datasets.append(
@@ -127,10 +132,11 @@ def input_datasets(profile_run: ProfileRun) -> list[InputDataset]:
 
 def column_metrics(column: ProfileColumn) -> data_quality_metrics_input_dataset.ColumnMetrics:
     """Counts, and min, max and quantiles when numeric (the facet holds numbers; PII columns have none stored)."""
+    known = column.row_count is not None and column.null_count is not None
     return data_quality_metrics_input_dataset.ColumnMetrics(
         nullCount=column.null_count,
         distinctCount=column.distinct_count,
-        count=float(column.row_count - column.null_count) if column.row_count is not None and column.null_count is not None else None,
+        count=float(column.row_count - column.null_count) if known else None,
         min=_number(column.min_value) if column.general_type == "numeric" else None,
         max=_number(column.max_value) if column.general_type == "numeric" else None,
         quantiles={key: getattr(column, name) for key, name in _QUANTILES if getattr(column, name) is not None},

@@ -117,13 +117,17 @@ def _column_row(column: Mapping[str, Any], where: dict[str, Any]) -> dict[str, A
 def _value_rows(column: Mapping[str, Any], where: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for kind, key in (("value", "top_values"), ("pattern", "top_patterns")):
         for rank, entry in enumerate(column.get(key) or (), start=1):
-            yield {**where, "kind": kind, "value": value_text(entry.get("value")), "count": entry.get("count"), "rank": rank}
+            value = value_text(entry.get("value"))
+            yield {**where, "kind": kind, "value": value, "count": entry.get("count"), "rank": rank}
 
 
 def _anomaly_row(anomaly: Mapping[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     return {
         **run,
-        **{name: anomaly.get(name) for name in ("table_name", "column_name", "anomaly_type", "severity", "description")},
+        **{
+            name: anomaly.get(name)
+            for name in ("table_name", "column_name", "anomaly_type", "severity", "description")
+        },
         "detected_at": parse_timestamp(anomaly.get("detected_at")),
     }
 

@@ -53,7 +53,8 @@ def file_fingerprint_reader(paths: Mapping[tuple[str, str], str]) -> TableVersio
 def newest_modification_ns(path: Path) -> int:
     newest = path.stat().st_mtime_ns
     for directory, _, files in os.walk(path):
-        newest = max(newest, os.stat(directory).st_mtime_ns, *(os.stat(os.path.join(directory, f)).st_mtime_ns for f in files))
+        times = (os.stat(os.path.join(directory, name)).st_mtime_ns for name in files)
+        newest = max(newest, os.stat(directory).st_mtime_ns, *times)
     return newest
 
 
@@ -84,7 +85,9 @@ def merge_reused(
         return {**document, "tables": tables}
     anomalies = list(document.get("anomalies") or ())
     for previous in reused.values():
-        tables.append({**previous["table"], "delta_version": previous["delta_version"], "reused_from": previous["profile_run_id"]})
+        tables.append(
+            {**previous["table"], "delta_version": previous["delta_version"], "reused_from": previous["profile_run_id"]}
+        )
         anomalies.extend(previous.get("anomalies") or ())
     failed = all(table.get("error") for table in tables)
     return {
