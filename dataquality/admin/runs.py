@@ -40,7 +40,7 @@ class AnomalyInline(ReadOnlyInline):
 
 class ResultInline(ReadOnlyInline):
     model = ProfileResult
-    fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+    fields = ["schema_name", "table_name", "row_count", "column_count", "error", "reused_from"]
     readonly_fields = fields
 
 
@@ -58,7 +58,10 @@ class ProfileRunAdmin(ReadOnlyAdmin):
             "profile_run_id", "table_group", "status", "report_link", "databricks_link", "requested_by", "error_message",
         ]}),
         ("Times", {"fields": ["created_at", "started_at", "completed_at", "duration", "last_polled_at"]}),
-        ("Results", {"fields": ["row_count", "table_count", "column_count", "anomaly_count", "sampled", "profile_version"]}),
+        ("Results", {"fields": [
+            "row_count", "table_count", "column_count", "anomaly_count", "sampled", "profile_version", "force_full",
+            "warnings",
+        ]}),
         ("Databricks", {"fields": ["databricks_run_id", "databricks_job_id", "payload_path"]}),
     ]
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
