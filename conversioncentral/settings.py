@@ -1,6 +1,7 @@
 """Settings, read from the environment (django-environ). See README.md for the table."""
 
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -8,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from dataquality.baseline_catalogue import BASELINE_SETTINGS
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
+from dataquality.results_schema import RESULTS_SCHEMA_PATTERN
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -286,6 +288,21 @@ if DQ_BASELINE_MIN_RUNS > DQ_BASELINE_WINDOW:
 # A run with more columns than this lists its tables and columns on the report page and shows each table's
 # column details on a page of its own, so that the report stays quick to render and to load.
 DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS", default=300)
+
+# --- Results in the lakehouse and lineage (docs/lakehouse.md) ---
+# `catalog.schema` for the result tables of groups and connections that name none; blank writes none.
+DATA_QUALITY_RESULTS_SCHEMA = env.str("DATA_QUALITY_RESULTS_SCHEMA", default="")
+if DATA_QUALITY_RESULTS_SCHEMA and not re.match(RESULTS_SCHEMA_PATTERN, DATA_QUALITY_RESULTS_SCHEMA):
+    raise ImproperlyConfigured(
+        f"DATA_QUALITY_RESULTS_SCHEMA must be catalog.schema, not {DATA_QUALITY_RESULTS_SCHEMA!r}."
+    )
+# An OpenLineage endpoint (Marquez, DataHub, ...): runs are reported there when set.
+OPENLINEAGE_URL = env.str("OPENLINEAGE_URL", default="")
+OPENLINEAGE_API_KEY = env.str("OPENLINEAGE_API_KEY", default="")
+OPENLINEAGE_NAMESPACE = env.str("OPENLINEAGE_NAMESPACE", default="conversioncentral")
+OPENLINEAGE_TIMEOUT_SECONDS = env.float("OPENLINEAGE_TIMEOUT_SECONDS", default=10.0)
+# Attempts after the first before an event is given up (and logged); the waits double from 10 s.
+OPENLINEAGE_MAX_RETRIES = env.int("OPENLINEAGE_MAX_RETRIES", default=3)
 
 # --- Celery ---
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

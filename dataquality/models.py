@@ -8,6 +8,13 @@ from django.db.models import Q
 
 from dataquality.cron import validate_cron_expression, validate_timezone_name
 from dataquality.drift_catalogue import validate_drift_thresholds
+from dataquality.results_schema import validate_results_schema
+
+
+def results_schema_field(help_text: str) -> models.CharField:
+    return models.CharField(
+        max_length=511, blank=True, default="", validators=[validate_results_schema], help_text=help_text
+    )
 
 
 class Connection(models.Model):
@@ -27,6 +34,9 @@ class Connection(models.Model):
     profiling_notebook_path = models.CharField(max_length=500, blank=True, default="")
     cluster_id = models.CharField(max_length=100, blank=True, default="")
     policy_id = models.CharField(max_length=100, blank=True, default="")
+    results_schema = results_schema_field(
+        "catalog.schema where runs on this workspace write their result tables; blank for the default setting."
+    )
     # The grant: who may run table groups on this workspace (besides the staff who manage connections).
     allowed_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="granted_connections",
@@ -106,6 +116,9 @@ class TableGroup(models.Model):
         max_length=10, choices=BaselineSensitivity.choices, default=BaselineSensitivity.MEDIUM,
         help_text="How far from its learned baseline a metric may move before it is an anomaly (contract 11.2).",
     )
+    results_schema = results_schema_field(
+        "catalog.schema where this group's runs write their result tables; blank for the connection's."
+    )
     drift_thresholds = models.JSONField(
         null=True, blank=True, default=dict, validators=[validate_drift_thresholds],
         help_text='Overrides of the drift thresholds for this group, e.g. {"row_count_drop": 0.3}.',
@@ -183,6 +196,10 @@ class ProfileRun(models.Model):
     # The notebook's own clock, kept as data: started_at and completed_at are always ours.
     reported_started_at = models.DateTimeField(null=True, blank=True)
     reported_completed_at = models.DateTimeField(null=True, blank=True)
+    # Started with `force_full`: every table is scanned, even one unchanged since the last completed run.
+    force_full = models.BooleanField(default=False)
+    # What the notebook reported besides its results, e.g. result tables that could not be written.
+    warnings = models.JSONField(default=list, blank=True)
     # Set on the first run of a failure streak once that streak has been alerted, so it is alerted once.
     failure_alert_sent_at = models.DateTimeField(null=True, blank=True)
     # Triage (contract 11.3): open or confirmed and not folded; of those, the ones new in this run.
@@ -292,6 +309,10 @@ class ProfileResult(models.Model):
     row_count = models.BigIntegerField(null=True, blank=True)
     column_count = models.IntegerField(null=True, blank=True)
     error = models.TextField(null=True, blank=True)
+    # The table's version the notebook read (Delta version; a file fingerprint on the local stand-in).
+    delta_version = models.BigIntegerField(null=True, blank=True)
+    # The run whose results this table reuses, unchanged since (contract section 12.2); null when scanned.
+    reused_from = models.UUIDField(null=True, blank=True)
 
     class Meta:
         db_table = "dq_profile_results"

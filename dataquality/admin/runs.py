@@ -46,7 +46,7 @@ class AnomalyInline(ReadOnlyInline):
 
 class ResultInline(ReadOnlyInline):
     model = ProfileResult
-    fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+    fields = ["schema_name", "table_name", "row_count", "column_count", "error", "reused_from"]
     readonly_fields = fields
 
 
@@ -66,7 +66,7 @@ class ProfileRunAdmin(ReadOnlyAdmin):
         ("Times", {"fields": ["created_at", "started_at", "completed_at", "duration", "last_polled_at"]}),
         ("Results", {"fields": [
             "row_count", "table_count", "column_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count",
-            "sampled", "profile_version",
+            "sampled", "profile_version", "force_full", "warnings",
         ]}),
         ("Databricks", {"fields": ["databricks_run_id", "databricks_job_id", "payload_path"]}),
     ]

@@ -80,7 +80,7 @@ class ConnectionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "host", "auth_type", "client_id"]}),
         ("Secret", {"fields": ["secret_ref"], "description": "The name of the environment variable that holds the token or client secret."}),
-        ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id"]}),
+        ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id", "results_schema"]}),
         ("Grant", {"fields": ["allowed_users", "allowed_groups"], "description": "Who may run table groups on this workspace, besides the staff who manage connections."}),
     ]
     filter_horizontal = ["allowed_users", "allowed_groups"]

@@ -17,7 +17,7 @@ class ConnectionSerializer(serializers.ModelSerializer):
         model = Connection
         fields = [
             "id", "name", "host", "auth_type", "client_id", "secret_ref",
-            "profiling_notebook_path", "cluster_id", "policy_id", "allowed_users", "allowed_groups",
+            "profiling_notebook_path", "cluster_id", "policy_id", "results_schema", "allowed_users", "allowed_groups",
             "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
@@ -48,7 +48,7 @@ class TableGroupSerializer(serializers.ModelSerializer):
             "id", "dataset", "connection", "name", "catalog", "schema_name", "include_mask", "exclude_mask",
             "sample_percent", "sample_min_rows", "profiling_job_id", "schedule_cron", "schedule_timezone",
             "schedule_enabled", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
-            "drift_thresholds", "sensitivity", "created_at", "updated_at",
+            "drift_thresholds", "sensitivity", "results_schema", "created_at", "updated_at",
         ]
         read_only_fields = [
             "profiling_job_id", "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
@@ -87,6 +87,14 @@ class RunSummarySerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
+class StartRunSerializer(serializers.Serializer):
+    """The optional body of a start request."""
+
+    force_full = serializers.BooleanField(
+        default=False, help_text="Scan every table, even those unchanged since the group's last completed run."
+    )
+
+
 class DatasetLaunchSerializer(serializers.Serializer):
     profile_runs = RunSummarySerializer(many=True)
 
@@ -113,15 +121,23 @@ class ProfileRunListSerializer(serializers.ModelSerializer):
 class ProfileRunDetailSerializer(ProfileRunListSerializer):
     anomaly_counts_by_severity = serializers.SerializerMethodField()
     report_url = serializers.SerializerMethodField()
+    reused_tables = serializers.SerializerMethodField()
 
     class Meta(ProfileRunListSerializer.Meta):
         fields = ProfileRunListSerializer.Meta.fields + [
             "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
-            "anomaly_counts_by_severity", "report_url",
+            "force_full", "warnings", "reused_tables", "anomaly_counts_by_severity", "report_url",
         ]
 
     def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
         return self.context.get("anomaly_counts_by_severity", {})
+
+    def get_reused_tables(self, run) -> list[dict]:
+        """The tables not scanned because unchanged since an earlier run, with that run's id."""
+        return [
+            {"schema_name": result.schema_name, "table_name": result.table_name, "reused_from": str(result.reused_from)}
+            for result in run.results.filter(reused_from__isnull=False)
+        ]
 
     def get_report_url(self, run) -> str:
         """The run report page, absolute when the request is known."""
@@ -203,7 +219,7 @@ class ProfileColumnSerializer(serializers.ModelSerializer):
 class ProfileResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProfileResult
-        fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+        fields = ["schema_name", "table_name", "row_count", "column_count", "error", "delta_version", "reused_from"]
 
 
 class FrequencySerializer(serializers.Serializer):

@@ -57,6 +57,13 @@ def _table_settings_refused(exc: TableSettingsInvalid, request) -> Response:
     return Response(_table_settings_refusal(exc, request), status=status.HTTP_400_BAD_REQUEST)
 
 
+def _start_options(request) -> dict:
+    """The start request's body (optional): `{"force_full": true}` scans unchanged tables too; 400 otherwise."""
+    serializer = s.StartRunSerializer(data=request.data or {})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def _requested_by(request) -> str:
     return request.user.get_username()
 
@@ -74,14 +81,15 @@ class DatasetViewSet(viewsets.ModelViewSet):
     serializer_class = s.DatasetSerializer
     permission_classes = DATA_PERMISSIONS
 
-    @extend_schema(request=None, responses={202: s.DatasetLaunchSerializer})
+    @extend_schema(request=s.StartRunSerializer, responses={202: s.DatasetLaunchSerializer})
     @action(detail=True, methods=["post"], url_path="profile-runs")
     def profile_runs(self, request, pk=None):
         """Start one run per table group of the dataset."""
         dataset = self.get_object()
+        options = _start_options(request)
         try:
             results = DataQualityProfilingService().start_profile_for_dataset(
-                dataset=dataset, requested_by=_requested_by(request)
+                dataset=dataset, requested_by=_requested_by(request), **options
             )
         except TableSettingsInvalid as exc:
             return _table_settings_refused(exc, request)
@@ -166,14 +174,15 @@ class TableGroupViewSet(viewsets.ModelViewSet):
             ).data
         )
 
-    @extend_schema(request=None, responses={202: s.RunSummarySerializer})
+    @extend_schema(request=s.StartRunSerializer, responses={202: s.RunSummarySerializer})
     @action(detail=True, methods=["post"], url_path="profile-runs")
     def profile_runs(self, request, pk=None):
         """Start one profile run of the group."""
         table_group = self.get_object()
+        options = _start_options(request)
         try:
             result = DataQualityProfilingService().start_profile_for_table_group(
-                table_group=table_group, requested_by=_requested_by(request)
+                table_group=table_group, requested_by=_requested_by(request), **options
             )
         except ActiveRunExists as exc:
             return _detail(str(exc), status.HTTP_409_CONFLICT, profile_run=run_summary(exc.profile_run))

@@ -190,6 +190,14 @@ class Column:
         return _badges(self.anomalies)
 
 
+@dataclass(frozen=True)
+class Reused:
+    """The earlier run whose results a table unchanged since then carries (it was not scanned again)."""
+
+    short_id: str
+    report_url: str
+
+
 @dataclass
 class Table:
     anchor: str
@@ -202,6 +210,7 @@ class Table:
     comparison: TableComparison | None
     details_url: str
     row_trend: Sparkline | None = None
+    reused_from: Reused | None = None
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -320,6 +329,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
                 column_count=result.column_count, error=result.error, columns=columns, anomalies=table_anomalies,
                 comparison=comparison, details_url=details_url,
                 row_trend=sparkline(trends.tables.get(qualified, []), name="Rows", text=format_count),
+                reused_from=_reused(result),
             )
         )
 
@@ -344,6 +354,12 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         detailed=detailed,
         report_url=reverse("profile-run-report", args=[profile_run.pk]),
     )
+
+
+def _reused(result: ProfileResult) -> Reused | None:
+    if result.reused_from is None:
+        return None
+    return Reused(short_run_id(result.reused_from), reverse("profile-run-report", args=[result.reused_from]))
 
 
 def _table_scope(result: ProfileResult) -> Q:

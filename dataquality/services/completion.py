@@ -25,8 +25,10 @@ from dataquality.models import (
 from dataquality.services.alerts import alert_on_failure_streak, alert_on_new_anomalies
 from dataquality.services.judges import judge_run
 from dataquality.services.judges.triage import refresh_anomaly_counts
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
+from notebooks.dq_profiler.results_rows import value_text
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ PII_ANOMALY_TYPE = "potential_pii"
 PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
-    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version",
+    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version", "warnings",
 )
 
 
@@ -111,6 +113,7 @@ def complete_profile_run(
         if profile_run.status == ProfileRunStatus.COMPLETED:
             transaction.on_commit(lambda: alert_on_new_anomalies(profile_run))
 
+    announce_run_end(profile_run)
     if profile_run.status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     logger.info(
@@ -148,6 +151,7 @@ def _apply_outcome(
     # A run is sampled when the payload says so or any of its tables was.
     profile_run.sampled = bool(data.get("sampled")) or any(table.get("sampled") for table in tables or ())
     profile_run.profile_version = data.get("profile_version") or ""
+    profile_run.warnings = data.get("warnings") or []
     profile_run.error_message = data.get("error_message") or (
         "The notebook reported a failure without a message." if data["status"] == ProfileRunStatus.FAILED else ""
     )
@@ -182,6 +186,8 @@ def _results_and_columns(
                 # A table that failed before its columns were read reports no columns and may say so itself.
                 column_count=_first_given(table.get("column_count"), len(table_columns)),
                 error=table.get("error") or None,
+                delta_version=table.get("delta_version"),
+                reused_from=table.get("reused_from"),
             )
         )
         for column in table_columns:
@@ -193,22 +199,13 @@ def _results_and_columns(
             columns.append(ProfileColumn(**names, **metrics))
             column_values.extend(
                 ProfileColumnValue(
-                    **names, column_name=column["column_name"], kind=kind, value=_as_text(entry["value"]),
+                    **names, column_name=column["column_name"], kind=kind, value=value_text(entry["value"]),
                     frequency=entry["count"], rank=rank,
                 )
                 for kind, entries in ranked.items()
                 for rank, entry in enumerate(entries, start=1)
             )
     return results, columns, column_values
-
-
-def _as_text(value: Any) -> str | None:
-    """A top value as stored: text, with booleans as the engine writes them."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _withhold_pii_values(

@@ -184,9 +184,12 @@ class PayloadTableSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProfileResult
-        fields = ("schema_name", "table_name", "row_count", "column_count", "error", "sampled", "columns")
+        fields = (
+            "schema_name", "table_name", "row_count", "column_count", "error", "sampled", "delta_version",
+            "reused_from", "columns",
+        )
         extra_kwargs = {
-            **_count_bounds(ProfileResult, ("row_count", "column_count")),
+            **_count_bounds(ProfileResult, ("row_count", "column_count", "delta_version")),
             **_keep_whitespace("schema_name", "table_name"),
         }
 
@@ -224,6 +227,8 @@ class CompletionPayloadSerializer(serializers.Serializer):
     sampled = serializers.BooleanField(required=False, allow_null=True)
     anomalies = PayloadAnomalySerializer(many=True, required=False)
     tables = PayloadTableSerializer(many=True, required=False)
+    # What the notebook has to say besides its results (e.g. result tables it could not write).
+    warnings = serializers.ListField(child=serializers.CharField(trim_whitespace=False), required=False, max_length=100)
 
     def validate_profile_run_id(self, value):
         expected = self.context.get("profile_run_id")

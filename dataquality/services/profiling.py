@@ -24,12 +24,14 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.results_schema import results_schema_for
 from dataquality.services import job_settings as jobs
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
 from dataquality.services.launch_retries import LaunchRetryPolicy
 from dataquality.services.run_states import start_time_of
 from dataquality.services.table_check import check_table_group_tables
+from dataquality.services.lineage import START, announce_run_event
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -132,6 +134,7 @@ def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
         "include_mask": group.include_mask or "%",  # blank means every table, as in the manifest
         "exclude_mask": group.exclude_mask,
         "callback_retry_minutes": str(settings.PROFILE_CALLBACK_RETRY_MINUTES),
+        "results_schema": results_schema_for(group),
     }
 
 
@@ -144,13 +147,19 @@ class DataQualityProfilingService:
 
     # --- starting runs -------------------------------------------------------------------------
 
-    def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
+    def start_profile_for_table_group(
+        self, *, table_group: TableGroup, requested_by: str = "", force_full: bool = False
+    ) -> ProfilingLaunchResult:
         """Start one run. Raises DatabricksNotConfigured or TableSettingsInvalid (nothing written), ActiveRunExists or
-        LaunchFailed."""
-        client, target = self._prepare(table_group)
-        return self._start(client, target, requested_by)
+        LaunchFailed.
 
-    def start_profile_for_dataset(self, *, dataset: Dataset, requested_by: str = "") -> list[ProfilingLaunchResult]:
+        `force_full` scans every table, even those unchanged since the group's last completed run."""
+        client, target = self._prepare(table_group)
+        return self._start(client, target, requested_by, force_full)
+
+    def start_profile_for_dataset(
+        self, *, dataset: Dataset, requested_by: str = "", force_full: bool = False
+    ) -> list[ProfilingLaunchResult]:
         """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported.
 
         Every group is checked first, so a DatabricksNotConfigured for any of them starts nothing at all.
@@ -159,7 +168,7 @@ class DataQualityProfilingService:
         results = []
         for client, target in prepared:
             try:
-                results.append(self._start(client, target, requested_by))
+                results.append(self._start(client, target, requested_by, force_full))
             except ActiveRunExists as exc:
                 warning = f"Table group {target.table_group.pk} already has an active run; no new run was started."
                 results.append(ProfilingLaunchResult(exc.profile_run, [warning]))
@@ -194,12 +203,14 @@ class DataQualityProfilingService:
         check_table_group_tables(table_group=table_group, client_factory=lambda connection: client)
         return client, target
 
-    def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
-        profile_run = self._create_run(target.table_group, requested_by)
+    def _start(
+        self, client: DatabricksClient, target: ProfilingTarget, requested_by: str, force_full: bool = False
+    ) -> ProfilingLaunchResult:
+        profile_run = self._create_run(target.table_group, requested_by, force_full)
         return self._launch(client, target, profile_run)
 
-    def _create_run(self, table_group: TableGroup, requested_by: str) -> ProfileRun:
-        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150])
+    def _create_run(self, table_group: TableGroup, requested_by: str, force_full: bool = False) -> ProfileRun:
+        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150], force_full=force_full)
         profile_run.payload_path = payload_path_for(profile_run)
         try:
             with transaction.atomic():
@@ -342,6 +353,8 @@ class DataQualityProfilingService:
         }
         moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(**values)
         profile_run.refresh_from_db()
+        if moved:
+            announce_run_event(profile_run, START)
         if not moved and profile_run.status == ProfileRunStatus.CANCELED:
             # Canceled by a user while we were submitting: stop what Databricks just started.
             warnings.append("The run was canceled while it was being submitted; the Databricks run was canceled too.")

@@ -34,6 +34,7 @@ from dataquality.databricks import DatabricksClient, DatabricksNotFound, Databri
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.completion import RunCanceled, RunNoLongerActive, complete_profile_run
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.payloads import parse_completion_payload, parse_json_document
 from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
 from dataquality.services.run_states import start_time_of, translate_state
@@ -216,6 +217,7 @@ def _finish(profile_run: ProfileRun, status: str, error_message: str, dry_run: b
     if not moved:
         return Reconciled(Outcome.UNTOUCHED, f"{profile_run.status} meanwhile")
     logger.info("Profile run %s is %s: %s", profile_run.pk, status, error_message)
+    announce_run_end(profile_run)
     if status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     return Reconciled(Outcome(status), error_message)

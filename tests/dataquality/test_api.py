@@ -278,7 +278,7 @@ def test_a_run_without_anomalies_counts_zero_for_every_severity(viewer_client, t
 
 def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
     run = make_run(table_group)
-    with django_assert_num_queries(5):  # auth, the user's and its groups' permissions, the run, the counts
+    with django_assert_num_queries(6):  # auth, the permissions of the user and its groups, the run, the counts, reused tables
         assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
 
 

@@ -14,6 +14,8 @@ from .document import encode_document, failure_document, utc_timestamp
 from .http_client import Sleep
 from .manifest import Manifest, TableRef, load_manifest
 from .parameters import JobParameters, read_job_parameters
+from .results import write_run_results
+from .reuse import delta_history_reader, merge_reused, read_versions, reusable_tables
 from .settings import RuntimeSettings
 from .tables import NoTablesToProfile, TableLister, qualified_name, resolve_tables, spark_table_lister
 from .writers import write_payload
@@ -77,8 +79,7 @@ def run_profile_job(
         if settings.catalog_override:
             manifest = replace(manifest, catalog=settings.catalog_override)
         tables = resolve_tables(manifest, list_tables or spark_table_lister(spark))
-        logger.info("Profiling %d table(s): %s", len(tables), ", ".join(table.key for table in tables))
-        document = profile(spark, build_table_sources(manifest, tables), build_profile_options(manifest))
+        document = profile_unchanged_once(spark, manifest, tables, settings=settings, profile=profile)
     except NoTablesToProfile as error:
         logger.error("%s", error)
         document = failure_document(str(error), started_at=started_at)
@@ -90,8 +91,27 @@ def run_profile_job(
         except Exception:  # noqa: BLE001 - the profiling error is the one worth raising
             logger.exception("The failure document could not be delivered either")
         raise
+    document = write_run_results(
+        document, spark=spark, results_schema=parameters.results_schema, profile_run_id=parameters.profile_run_id,
+        table_group_id=parameters.table_group_id, local_root=settings.results_root,
+    )
     delivery = deliver_document(document, parameters, dbutils=dbutils, settings=settings, sleep=sleep)
     return summarize(document, parameters, delivery, manifest_source=manifest.source)
+
+
+def profile_unchanged_once(
+    spark: Any, manifest: Manifest, tables: Sequence[TableRef], *, settings: RuntimeSettings, profile: ProfileFunction
+) -> dict[str, Any]:
+    """Scan the tables whose version moved since the group's last completed run; reuse the others' results."""
+    read_version = settings.read_table_version or delta_history_reader(spark)
+    versions = read_versions(read_version, manifest.catalog, tables)
+    reused = reusable_tables(manifest, tables, versions)
+    scanned = [table for table in tables if table.key not in reused]
+    if reused:
+        logger.info("Unchanged since their last profile, not scanned: %s", ", ".join(reused))
+    logger.info("Profiling %d table(s): %s", len(scanned), ", ".join(table.key for table in scanned))
+    document = profile(spark, build_table_sources(manifest, scanned), build_profile_options(manifest))
+    return merge_reused(document, reused, versions)
 
 
 def deliver_document(

@@ -328,3 +328,14 @@ def test_a_failed_runs_report_has_no_comparison_and_no_glossary(viewer_page, gro
     assert "first completed run" not in page and 'id="comparison"' not in page
     assert 'id="glossary"' not in page
     assert "No tables to profile" in page
+def test_the_report_says_which_tables_were_reused_and_shows_the_run_warnings(viewer_page, group, engine_run):
+    payload = load_payload("engine_payload")
+    payload["tables"][0].update(delta_version=3, reused_from=str(engine_run.pk))
+    payload["warnings"] = ["The results were not written to lake.dq: PermissionDenied"]
+    reused = completed_run(group, payload)
+
+    page = viewer_page.get(f"/data-quality/profile-runs/{reused.pk}/report").content.decode()
+
+    assert "Unchanged since run" in page and f"/data-quality/profile-runs/{engine_run.pk}/report" in page
+    assert "The results were not written to lake.dq: PermissionDenied" in page
+    assert "Unchanged since run" not in viewer_page.get(f"/data-quality/profile-runs/{engine_run.pk}/report").content.decode()
