@@ -12,6 +12,7 @@ from dataquality.admin.common import ReadOnlyAdmin, severity_badge
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileRun
 from dataquality.reports.display import short_run_id
 from dataquality.reports.severity import ordered_severities
+from dataquality.services.grants import readable_runs
 
 
 def run_link(profile_run_id):
@@ -27,8 +28,9 @@ class RecentRunFilter(admin.RelatedFieldListFilter):
     and a list of every run would load thousands of runs for each page; older runs are a link from their page."""
 
     def field_choices(self, field, request, model_admin):
-        shown = list(ProfileRun.objects.order_by("-created_at").values_list("pk", flat=True)[:LISTED_RUNS])
-        shown += [value for value in self.lookup_val or () if _is_uuid(value)]
+        shown = list(readable_runs(request.user).order_by("-created_at").values_list("pk", flat=True)[:LISTED_RUNS])
+        chosen = [value for value in self.lookup_val or () if _is_uuid(value)]
+        shown += readable_runs(request.user).filter(pk__in=chosen).values_list("pk", flat=True)
         return field.get_choices(include_blank=False, ordering=("-created_at",), limit_choices_to={"pk__in": shown})
 
 
@@ -47,7 +49,7 @@ class SeverityFilter(admin.SimpleListFilter):
     parameter_name = "severity"
 
     def lookups(self, request, model_admin):
-        present = ProfileAnomaly.objects.values_list("severity", flat=True).distinct()
+        present = model_admin.get_queryset(request).values_list("severity", flat=True).distinct()
         return [(severity, severity) for severity in ordered_severities(present)]
 
     def queryset(self, request, queryset):
@@ -56,6 +58,7 @@ class SeverityFilter(admin.SimpleListFilter):
 
 @admin.register(ProfileAnomaly)
 class ProfileAnomalyAdmin(ReadOnlyAdmin):
+    grant_path = "profile_run__table_group__connection"
     list_display = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "run", "report"]
     list_filter = [SeverityFilter, "anomaly_type", ("profile_run", RecentRunFilter), "table_name"]
     search_fields = ["description", "table_name", "column_name", "anomaly_type", "profile_run__profile_run_id"]
@@ -78,6 +81,7 @@ class ProfileAnomalyAdmin(ReadOnlyAdmin):
 
 @admin.register(ProfileColumn)
 class ProfileColumnAdmin(ReadOnlyAdmin):
+    grant_path = "profile_run__table_group__connection"
     list_display = ["column_name", "table_name", "data_type", "null_count", "distinct_count", "run"]
     list_filter = [("profile_run", RecentRunFilter), "table_name", "general_type"]
     search_fields = ["column_name", "table_name", "profile_run__profile_run_id"]

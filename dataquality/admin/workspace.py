@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from dataquality.admin.common import (
     DATABRICKS_FAILURES,
     AdminStyles,
+    GrantScoped,
     ReadOnlyInline,
     compact_time,
     severity_counts,
@@ -84,9 +85,9 @@ class ConnectionAdmin(admin.ModelAdmin):
     filter_horizontal = ["allowed_users", "allowed_groups"]
 
 
-class GrantedWorkspaceAdmin(admin.ModelAdmin):
-    """Objects on a workspace the user holds no grant on can be viewed, not changed or deleted; the form's
-    `grant_field` offers (and, being a choice, only accepts) granted targets."""
+class GrantedWorkspaceAdmin(GrantScoped, admin.ModelAdmin):
+    """Objects on a workspace the user holds no grant on are not shown (GrantScoped), nor changed or deleted;
+    the form's `grant_field` offers (and, being a choice, only accepts) granted targets."""
 
     grant_field: str
 
@@ -186,7 +187,9 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
         "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
     ]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
-    list_filter = ["dataset", "connection", "schedule_enabled"]
+    list_filter = [
+        ("dataset", admin.RelatedOnlyFieldListFilter), ("connection", admin.RelatedOnlyFieldListFilter), "schedule_enabled",
+    ]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = [
         "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
@@ -302,5 +305,5 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
 class TableAdmin(GrantedWorkspaceAdmin):
     grant_field = "table_group"
     list_display = ["table_name", "schema_name", "table_group"]
-    list_filter = ["table_group"]
+    list_filter = [("table_group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["table_name", "schema_name"]

@@ -17,6 +17,7 @@ from dataquality.api.errors import Conflict
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
 from dataquality.selectors import profile_run_results
+from dataquality.services.grants import scope_to_grants
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
@@ -44,6 +45,13 @@ def _summary(result, request) -> dict:
 
 def _requested_by(request) -> str:
     return request.user.get_username()
+
+
+class GrantScopedMixin:
+    """Rows on workspaces the user holds no grant on are not there: absent from lists, 404 as details."""
+
+    def get_queryset(self):
+        return scope_to_grants(super().get_queryset(), self.request.user)
 
 
 class ConnectionViewSet(viewsets.ModelViewSet):
@@ -77,7 +85,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
         return Response({"profile_runs": summaries}, status=status.HTTP_202_ACCEPTED)
 
 
-class TableGroupViewSet(viewsets.ModelViewSet):
+class TableGroupViewSet(GrantScopedMixin, viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
@@ -123,14 +131,14 @@ class TableGroupViewSet(viewsets.ModelViewSet):
         return Response(_summary(result, request), status=status.HTTP_202_ACCEPTED)
 
 
-class TableViewSet(viewsets.ModelViewSet):
+class TableViewSet(GrantScopedMixin, viewsets.ModelViewSet):
     queryset = Table.objects.all()
     serializer_class = s.TableSerializer
     filterset_class = TableFilter
     permission_classes = DATA_PERMISSIONS
 
 
-class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
+class ProfileRunViewSet(GrantScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Profile runs, newest first."""
 
     queryset = ProfileRun.objects.order_by("-created_at")

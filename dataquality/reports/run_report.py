@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.urls import reverse
 
 from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
@@ -30,11 +29,11 @@ from dataquality.reports.display import (
 from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
 from dataquality.selectors import previous_completed_run
+from dataquality.services.grants import readable_runs
 from dataquality.services.manifest import qualified_table_name
+from dataquality.services.pii import PII_ANOMALY_TYPE
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 
-# The catalogue's id for potential PII: such a column shows counts only, never a value.
-PII_ANOMALY_TYPE = "potential_pii"
 _CATALOGUE = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES)}
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
@@ -214,9 +213,9 @@ class RunReport:
         return self.run.is_final
 
 
-def get_report_run(profile_run_id) -> ProfileRun:
-    """The run with its group and dataset (raises ProfileRun.DoesNotExist)."""
-    return ProfileRun.objects.select_related("table_group__dataset").get(pk=profile_run_id)
+def get_report_run(profile_run_id, *, user) -> ProfileRun:
+    """The run with its group and dataset, if `user` may read it (raises ProfileRun.DoesNotExist otherwise)."""
+    return readable_runs(user).select_related("table_group__dataset").get(pk=profile_run_id)
 
 
 class TableNotInRun(Exception):

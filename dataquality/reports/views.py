@@ -1,6 +1,7 @@
 """The report pages. Thin: the permission check, one selector call, one template.
 
-Anonymous users are sent to the login (`LOGIN_URL`); a logged-in user without the view permission gets 403.
+Anonymous users are sent to the login (`LOGIN_URL`); a logged-in user without the view permission gets 403, and
+a run on a workspace the user holds no grant on is a 404 (dataquality/services/grants.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class ProfileRunReportView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         table_name = self.kwargs.get("table_name")
         try:
-            report = build_run_report(get_report_run(self.kwargs["profile_run_id"]), table_name=table_name)
+            report = build_run_report(
+                get_report_run(self.kwargs["profile_run_id"], user=self.request.user), table_name=table_name
+            )
         except ProfileRun.DoesNotExist as exc:
             raise Http404("No such profile run.") from exc
         except TableNotInRun as exc:
@@ -47,4 +50,4 @@ class LandingView(PermissionRequiredMixin, TemplateView):
     template_name = "dataquality/landing.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "groups": latest_run_per_group()}
+        return {**super().get_context_data(**kwargs), "groups": latest_run_per_group(self.request.user)}
