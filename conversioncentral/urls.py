@@ -14,5 +14,6 @@ urlpatterns = [
     path("data-quality/", include("dataquality.api.urls")),
 ]
 
+handler400 = "dataquality.api.errors.bad_request"
 handler404 = "dataquality.api.errors.not_found"
 handler500 = "dataquality.api.errors.server_error"

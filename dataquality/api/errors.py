@@ -1,7 +1,9 @@
 """Every error answers JSON with a readable `detail`."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -38,6 +40,19 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_admin(request):
         return defaults.page_not_found(request, exception)
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def too_large_response() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return JsonResponse({"detail": f"The request body is larger than the {limit} bytes accepted."}, status=413)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):  # a chunked body past the limit, found while reading it
+        return too_large_response()
+    if _is_admin(request):
+        return defaults.bad_request(request, exception)
+    return JsonResponse({"detail": "Bad request."}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
