@@ -311,8 +311,9 @@ def _anomaly(row: ProfileAnomaly) -> Anomaly:
         severity=row.severity,
         severity_class=severity_css_class(row.severity),
         type_id=row.anomaly_type,
-        type_name=entry.name if entry else row.anomaly_type.replace("_", " ").capitalize(),
-        criterion=entry.criterion if entry else "",
+        # A type this server does not know (a newer notebook's): named as unknown, its id kept.
+        type_name=entry.name if entry else f"Unknown type: {row.anomaly_type}",
+        criterion=entry.criterion if entry else "Not in this server's catalogue: the notebook may be newer.",
         table_name=row.table_name,
         column_name=row.column_name,
         description=row.description,
