@@ -80,6 +80,8 @@ class CallbackTokenScheme(OpenApiAuthenticationExtension):
 class _NotebookView(APIView):
     authentication_classes = [CallbackTokenAuthentication]
     permission_classes = [IsAuthenticated]
+    # Not throttled per user: the caller is a run's notebook, whose token already bounds what it may send.
+    throttle_classes: list = []
 
 
 _RUN_ID = OpenApiParameter("profile_run_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
