@@ -34,6 +34,8 @@ VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+SECRET_KEY_MIN_LENGTH = 50  # as Django's own deploy check asks
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -41,7 +43,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set SECRET_KEY in the environment (or DEBUG=True, on a laptop only)."
         )
-    SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
+    # A short or public key can be guessed, and with it sessions and password-reset links forged.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters and not the development key "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
