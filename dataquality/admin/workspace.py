@@ -35,7 +35,7 @@ from dataquality.models import (
 )
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
-from dataquality.services.grants import ConnectionNotGranted, require_grant
+from dataquality.services.grants import ConnectionNotGranted, may_use_connection, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.services.table_groups import (
     ConnectionChangeRefused,
@@ -101,6 +101,8 @@ class GrantedWorkspaceAdmin(GrantScoped, admin.ModelAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == self.grant_field and field is not None:
             field.queryset = field.queryset.filter(pk__in=[target.pk for target in field.queryset if granted(request, target)])
+            if db_field.null and not may_use_connection(request.user, None):
+                field.required = True  # blank is the default workspace, which this user holds no grant on
         return field
 
 

@@ -120,3 +120,22 @@ def test_results_stay_read_only_for_the_admin_role(client, django_user_model, ta
     assert staff_admin.get(reverse("admin:dataquality_profilerun_add")).status_code == 403
     column.refresh_from_db()
     assert column.column_name == "id"
+
+
+def test_without_the_default_workspaces_grant_a_new_group_needs_a_granted_connection(client, django_user_model, table_group, prod):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="staff-no-default", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(group__name="dq_operator").exclude(codename="use_default_workspace"))
+    prod.allowed_users.add(user)
+    client.force_login(user)
+    form = {"dataset": table_group.dataset_id, "name": "ledger", "schema_name": "fin", "include_mask": "%",
+            "schedule_timezone": "UTC", "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
+            "profile_runs-TOTAL_FORMS": "0", "profile_runs-INITIAL_FORMS": "0"}
+
+    refused = client.post(reverse("admin:dataquality_tablegroup_add"), {**form, "connection": ""})
+
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    assert not TableGroup.objects.filter(name="ledger").exists()
+    client.post(reverse("admin:dataquality_tablegroup_add"), {**form, "connection": prod.pk})
+    assert TableGroup.objects.get(name="ledger").connection == prod
