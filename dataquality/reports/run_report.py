@@ -31,7 +31,7 @@ from dataquality.reports.severity import ordered_severities, severity_css_class,
 from dataquality.selectors import previous_completed_run
 from dataquality.services.grants import readable_runs
 from dataquality.services.manifest import qualified_table_name
-from dataquality.services.pii import PII_ANOMALY_TYPE
+from dataquality.services.pii import pii_columns
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 
 _CATALOGUE = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES)}
@@ -240,8 +240,9 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
     scope = _table_scope(indexed[0][1]) if table_name is not None else Q()
 
     anomaly_rows = profile_run.anomalies.order_by("id")
-    anomalies = [_anomaly(row) for row in (anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)]
-    pii_columns = {(a.table_name, a.column_name) for a in anomalies if a.type_id == PII_ANOMALY_TYPE}
+    anomaly_rows = list(anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)
+    anomalies = [_anomaly(row) for row in anomaly_rows]
+    flagged = pii_columns(anomaly_rows)
     columns_by_table = _columns_by_table(profile_run, scope)
     detailed = table_name is not None or sum(map(len, columns_by_table.values())) <= settings.DATA_QUALITY_REPORT_INLINE_COLUMNS
     top = _top_entries(profile_run, scope) if detailed else None
@@ -258,7 +259,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         columns = [
             _column(
                 stored, f"{anchor}-c{index}", result, top[(qualified, stored.column_name)] if detailed else None,
-                is_pii=(qualified, stored.column_name) in pii_columns,
+                is_pii=(qualified, stored.column_name) in flagged,
             )
             for index, stored in enumerate(columns_by_table.get(qualified, []))
         ]
@@ -267,7 +268,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         comparison = (
             compare_table(
                 result, columns_by_table.get(qualified, []), previous_rows.get(qualified),
-                previous_columns.get(qualified), pii_columns={name for table, name in pii_columns if table == qualified},
+                previous_columns.get(qualified), pii_columns={name for table, name in flagged if table == qualified},
             )
             if previous
             else None

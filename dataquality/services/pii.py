@@ -2,13 +2,13 @@
 never a value of their data.
 
 - A column is PII when its run raised `potential_pii` on it (the notebook's catalogue decides, by name and by
-  values). `pii_columns` / `is_pii_column` tell it from a run's anomalies; `pii_columns_of_run` reads them.
+  values). `pii_columns` / `is_pii_column` tell it from a run's anomalies (stored rows or payload dicts).
 - Withheld: `WITHHELD_METRICS` (each is a value of the column, or with the row count gives values back: with one
   row the mean is the value, with two the mean and standard deviation are both values), the top values, and
   every `extra` field that is not a count (`withheld_extra`).
 
 The completion applies it before anything is stored, so the API, the admin, the report, drift, alerts and
-history read nothing to withhold; pages that draw values check `is_pii_column` as well. The notebook applies the
+history read nothing to withhold; the report checks `pii_columns` as well. The notebook applies the
 same rule before its payload leaves the workspace (notebooks/dq_profiler/pii.py, engine.py).
 """
 
@@ -20,8 +20,8 @@ from notebooks.dq_profiler.pii import POTENTIAL_PII as PII_ANOMALY_TYPE
 from notebooks.dq_profiler.pii import WITHHELD_METRICS
 
 __all__ = [
-    "PII_ANOMALY_TYPE", "WITHHELD_METRICS", "is_count", "is_pii_column", "pii_columns", "pii_columns_of_run",
-    "withheld_extra", "withhold_column",
+    "PII_ANOMALY_TYPE", "WITHHELD_METRICS", "is_count", "is_pii_column", "pii_columns", "withheld_extra",
+    "withhold_column",
 ]
 
 
@@ -43,12 +43,6 @@ def is_pii_column(anomalies: Iterable[Any], table_name: str, column_name: str) -
     """Whether the run whose anomalies these are flagged `table_name` (`schema.table`) . `column_name` as PII.
     For many columns, build `pii_columns(anomalies)` once and test membership."""
     return (table_name, column_name) in pii_columns(anomalies)
-
-
-def pii_columns_of_run(profile_run) -> set[tuple[str, str]]:
-    """The run's PII columns, in one query."""
-    rows = profile_run.anomalies.filter(anomaly_type=PII_ANOMALY_TYPE).values("table_name", "column_name", "anomaly_type")
-    return pii_columns(rows)
 
 
 def is_count(name: str, value: Any) -> bool:
