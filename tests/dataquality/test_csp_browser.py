@@ -31,8 +31,14 @@ def test_no_page_breaks_the_policy(browser, superuser):
     for path in pages:
         browser.open(path)
         time.sleep(1.0)  # Swagger UI and Redoc draw after load
-        errors[path] = [entry["message"] for entry in browser.console_errors()]
+        errors[path] = [entry["message"] for entry in browser.console_errors() if not _redocs_cdn_logo(entry)]
     assert errors == {path: [] for path in pages}
+
+
+def _redocs_cdn_logo(entry: dict) -> bool:
+    """Redoc's sidebar credit draws its logo from Redocly's CDN, with no option to leave it out: the policy
+    blocks it, as it should (nothing loads from a CDN), and the browser reports the block."""
+    return "https://cdn.redoc.ly/redoc/logo-mini.svg" in entry["message"] and "Content Security Policy" in entry["message"]
 
 
 def test_the_login_page_works_under_the_policy(browser):
