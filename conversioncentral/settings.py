@@ -2,9 +2,11 @@
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from dataquality.baseline_catalogue import BASELINE_SETTINGS
@@ -35,6 +37,8 @@ VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+SECRET_KEY_MIN_LENGTH = 50  # as Django's own deploy check asks
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -42,7 +46,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set SECRET_KEY in the environment (or DEBUG=True, on a laptop only)."
         )
-    SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
+    # A short or public key can be guessed, and with it sessions and password-reset links forged.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters and not the development key "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -58,18 +68,26 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "dataquality",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their own caching; everything else is data.
+    "dataquality.middleware.cache_control.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dataquality.middleware.body_limit.BodySizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused login of a locked-out user or address into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conversioncentral.urls"
@@ -128,6 +146,20 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on ever
 # no `collectstatic`; images that ran `collectstatic` (the Dockerfile does) may turn this off.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
+# --- Content-Security-Policy (django-csp): every asset is the app's own, and no page runs inline script. ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Swagger UI draws its icons as data: URLs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # --- Security: TLS ends at the proxy, so HTTPS redirects and HSTS are opt-in. ---
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
@@ -141,6 +173,24 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Nothing is silenced by default: `check --deploy` must pass with the README's production settings.
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+
+# --- Login throttling (django-axes), on the pages' login and the admin's ---
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# A user name and an address are each locked after the failures: guessing one user's password from many
+# addresses, or many users' from one, is stopped alike. Expiry lifts both; a success resets the count.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "dataquality/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dataquality.login_lockout.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: the peer address is the client's).
+LOGIN_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1 and LOGIN_PROXY_COUNT at least 0.")
 
 # --- REST framework ---
 REST_FRAMEWORK = {
@@ -156,6 +206,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dataquality.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Generous for scripts and dashboards; the notebook's endpoints are exempt (dataquality/api/callback.py).
+    # Counted in the default cache: per process unless CACHES names a shared one.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="2000/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ConversionCentral Data Quality API",

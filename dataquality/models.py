@@ -52,6 +52,9 @@ class Connection(models.Model):
     class Meta:
         db_table = "dq_connections"
         ordering = ["name"]
+        # The default workspace of the settings (a table group without a connection) is granted by permission,
+        # as a connection is by its allowed users and groups.
+        permissions = [("use_default_workspace", "Can use the default workspace (groups without a connection)")]
 
     def __str__(self) -> str:
         return self.name

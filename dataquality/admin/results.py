@@ -15,6 +15,7 @@ from dataquality.services.dispositions import set_disposition
 from dataquality.services.grants import may_use_connection
 from dataquality.reports.display import short_run_id
 from dataquality.reports.severity import ordered_severities
+from dataquality.services.grants import readable_runs
 
 
 def run_link(profile_run_id):
@@ -31,8 +32,9 @@ class RecentRunFilter(admin.RelatedFieldListFilter):
     and a list of every run would load thousands of runs for each page; older runs are a link from their page."""
 
     def field_choices(self, field, request, model_admin):
-        shown = list(ProfileRun.objects.order_by("-created_at").values_list("pk", flat=True)[:LISTED_RUNS])
-        shown += [value for value in self.lookup_val or () if _is_uuid(value)]
+        shown = list(readable_runs(request.user).order_by("-created_at").values_list("pk", flat=True)[:LISTED_RUNS])
+        chosen = [value for value in self.lookup_val or () if _is_uuid(value)]
+        shown += readable_runs(request.user).filter(pk__in=chosen).values_list("pk", flat=True)
         return field.get_choices(include_blank=False, ordering=("-created_at",), limit_choices_to={"pk__in": shown})
 
 
@@ -51,7 +53,7 @@ class SeverityFilter(admin.SimpleListFilter):
     parameter_name = "severity"
 
     def lookups(self, request, model_admin):
-        present = ProfileAnomaly.objects.values_list("severity", flat=True).distinct()
+        present = model_admin.get_queryset(request).values_list("severity", flat=True).distinct()
         return [(severity, severity) for severity in ordered_severities(present)]
 
     def queryset(self, request, queryset):
@@ -79,6 +81,7 @@ class StandingFilter(admin.SimpleListFilter):
 
 @admin.register(ProfileAnomaly)
 class ProfileAnomalyAdmin(ReadOnlyAdmin):
+    grant_path = "profile_run__table_group__connection"
     # Five columns, so that the description has room at 1,400 px beside the navigation and the filters; the
     # standing (new, recurring, folded, or what triage decided) goes under the description.
     list_display = ["severity_colour", "anomaly_type", "where", "description_and_standing", "run"]
@@ -144,6 +147,7 @@ class ProfileAnomalyAdmin(ReadOnlyAdmin):
 
 @admin.register(ProfileColumn)
 class ProfileColumnAdmin(ReadOnlyAdmin):
+    grant_path = "profile_run__table_group__connection"
     list_display = ["column_name", "table_name", "data_type", "null_count", "distinct_count", "run"]
     list_filter = [("profile_run", RecentRunFilter), "table_name", "general_type"]
     search_fields = ["column_name", "table_name", "profile_run__profile_run_id"]

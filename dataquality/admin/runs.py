@@ -56,7 +56,7 @@ class ProfileRunAdmin(ReadOnlyAdmin):
         "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies", "open_and_new",
         "databricks_link", "report_link",
     ]
-    list_filter = ["status", "table_group"]
+    list_filter = ["status", ("table_group", admin.RelatedOnlyFieldListFilter)]  # granted groups only
     search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id", "table_group__name"]
     list_select_related = ["table_group__dataset"]
     fieldsets = [

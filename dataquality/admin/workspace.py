@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from dataquality.admin.common import (
     DATABRICKS_FAILURES,
     AdminStyles,
+    GrantScoped,
     ReadOnlyInline,
     compact_time,
     severity_counts,
@@ -36,7 +37,7 @@ from dataquality.models import (
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
 from dataquality.services.error_details import for_user
-from dataquality.services.grants import ConnectionNotGranted, require_grant
+from dataquality.services.grants import ConnectionNotGranted, may_use_connection, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.admin.table_group_form import TableGroupForm
 from dataquality.services.table_check import TableSettingsInvalid
@@ -86,9 +87,9 @@ class ConnectionAdmin(admin.ModelAdmin):
     filter_horizontal = ["allowed_users", "allowed_groups"]
 
 
-class GrantedWorkspaceAdmin(admin.ModelAdmin):
-    """Objects on a workspace the user holds no grant on can be viewed, not changed or deleted; the form's
-    `grant_field` offers (and, being a choice, only accepts) granted targets."""
+class GrantedWorkspaceAdmin(GrantScoped, admin.ModelAdmin):
+    """Objects on a workspace the user holds no grant on are not shown (GrantScoped), nor changed or deleted;
+    the form's `grant_field` offers (and, being a choice, only accepts) granted targets."""
 
     grant_field: str
 
@@ -102,6 +103,8 @@ class GrantedWorkspaceAdmin(admin.ModelAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == self.grant_field and field is not None:
             field.queryset = field.queryset.filter(pk__in=[target.pk for target in field.queryset if granted(request, target)])
+            if db_field.null and not may_use_connection(request.user, None):
+                field.required = True  # blank is the default workspace, which this user holds no grant on
         return field
 
 
@@ -176,7 +179,9 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
     grant_field = "connection"
     list_display = ["name", "dataset", "connection", "schema", "schedule", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
-    list_filter = ["dataset", "connection", "schedule_enabled"]
+    list_filter = [
+        ("dataset", admin.RelatedOnlyFieldListFilter), ("connection", admin.RelatedOnlyFieldListFilter), "schedule_enabled",
+    ]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = [
         "tables_profiled", "profiling_job_id", "profiling_job_host", "settings_fingerprint", "all_runs",
@@ -319,5 +324,5 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
 class TableAdmin(GrantedWorkspaceAdmin):
     grant_field = "table_group"
     list_display = ["table_name", "schema_name", "table_group"]
-    list_filter = ["table_group"]
+    list_filter = [("table_group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["table_name", "schema_name"]

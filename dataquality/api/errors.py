@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -58,6 +59,17 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error(request, 403, lambda: defaults.permission_denied(request, exception),
                   "You do not have permission to perform this action.")
+
+
+def too_large_response() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return JsonResponse({"detail": f"The request body is larger than the {limit} bytes accepted."}, status=413)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):  # a chunked body past the limit, found while reading it
+        return too_large_response()
+    return _error(request, 400, lambda: defaults.bad_request(request, exception), "Bad request.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from dataquality.anomaly_types import KNOWN_ANOMALY_TYPES, SEVERITIES
 from dataquality.models import Dataset, Disposition, ProfileAnomaly, ProfileRun, Table, TableGroup
+from dataquality.services.grants import readable_table_groups
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField on PostgreSQL and SQLite
 
@@ -54,13 +55,21 @@ class TableGroupFilter(IdFilterSet):
         fields = ["dataset", "connection"]
 
 
+def _readable_groups(request):
+    # A group of another workspace is no valid choice, as an unknown id is not: its existence does not leak.
+    return readable_table_groups(request.user if request else None)
+
+
 class TableFilter(IdFilterSet):
+    table_group = IdFilter(queryset=_readable_groups)
+
     class Meta:
         model = Table
         fields = ["table_group"]
 
 
 class ProfileRunFilter(IdFilterSet):
+    table_group = IdFilter(queryset=_readable_groups)
     dataset = IdFilter(field_name="table_group__dataset", queryset=Dataset.objects.all())
 
     class Meta:

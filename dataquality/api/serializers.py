@@ -9,6 +9,7 @@ from dataquality.services.error_details import for_user
 from dataquality.api.permissions import check_grant_of
 from dataquality.models import Connection, Dataset, Disposition, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.selectors import COLUMN_HISTORY_METRICS, TABLE_HISTORY_METRICS
+from dataquality.services.grants import readable_table_groups
 from dataquality.services.workspaces import connection_errors
 
 
@@ -69,6 +70,13 @@ class TableSerializer(serializers.ModelSerializer):
     class Meta:
         model = Table
         fields = ["id", "table_group", "schema_name", "table_name"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # A group of another workspace is no valid choice, as an unknown id is not: its existence does not leak.
+        fields["table_group"].queryset = readable_table_groups(request.user if request else None)
+        return fields
 
     def validate_table_group(self, table_group):
         check_grant_of(self.context["request"], table_group)

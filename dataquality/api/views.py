@@ -21,6 +21,7 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, 
 from dataquality.reports.severity import SEVERITIES
 from dataquality.selectors import metric_history, profile_run_results
 from dataquality.services.dispositions import MuteInThePast, set_disposition
+from dataquality.services.grants import scope_to_grants
 from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.table_check import TableSettingsInvalid, check_table_group_tables, needs_check
@@ -68,6 +69,13 @@ def _requested_by(request) -> str:
     return request.user.get_username()
 
 
+class GrantScopedMixin:
+    """Rows on workspaces the user holds no grant on are not there: absent from lists, 404 as details."""
+
+    def get_queryset(self):
+        return scope_to_grants(super().get_queryset(), self.request.user)
+
+
 class ConnectionViewSet(viewsets.ModelViewSet):
     """Databricks workspace connections (staff only). `secret_ref` names an env var; secrets are never stored."""
 
@@ -102,7 +110,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
         return Response({"profile_runs": summaries}, status=status.HTTP_202_ACCEPTED)
 
 
-class TableGroupViewSet(viewsets.ModelViewSet):
+class TableGroupViewSet(GrantScopedMixin, viewsets.ModelViewSet):
     queryset = TableGroup.objects.all()
     serializer_class = s.TableGroupSerializer
     filterset_class = TableGroupFilter
@@ -196,14 +204,14 @@ class TableGroupViewSet(viewsets.ModelViewSet):
         return Response(_summary(result, request), status=status.HTTP_202_ACCEPTED)
 
 
-class TableViewSet(viewsets.ModelViewSet):
+class TableViewSet(GrantScopedMixin, viewsets.ModelViewSet):
     queryset = Table.objects.all()
     serializer_class = s.TableSerializer
     filterset_class = TableFilter
     permission_classes = DATA_PERMISSIONS
 
 
-class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
+class ProfileRunViewSet(GrantScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Profile runs, newest first."""
 
     queryset = ProfileRun.objects.order_by("-created_at")
@@ -260,7 +268,7 @@ class ProfileRunViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(run_summary(run), status=status.HTTP_202_ACCEPTED)
 
 
-class AnomalyViewSet(viewsets.GenericViewSet):
+class AnomalyViewSet(GrantScopedMixin, viewsets.GenericViewSet):
     """Triage of one anomaly (contract 11.3). Anomalies are listed per run, under `profile-runs/{id}/anomalies`."""
 
     queryset = ProfileAnomaly.objects.select_related("profile_run__table_group__connection")

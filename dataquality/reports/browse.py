@@ -14,6 +14,7 @@ from django.utils import timezone
 from dataquality.models import Dataset, ProfileResult, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.reports.display import format_count, format_duration, short_run_id
 from dataquality.reports.trends import Sparkline, sparkline
+from dataquality.services.grants import readable_table_groups
 from dataquality.services.manifest import qualified_table_name
 
 RUNS_PER_PAGE = 50
@@ -22,7 +23,8 @@ GROUP_RUNS_LISTED = 20
 
 
 class RunFilters(forms.Form):
-    """The runs page's filters; a bad value is shown as the form's error, never a 500."""
+    """The runs page's filters; a bad value is shown as the form's error, never a 500. Groups are offered, and
+    accepted, only where the user holds a grant."""
 
     q = forms.CharField(required=False, max_length=200, label="Group name")
     dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"), required=False)
@@ -30,6 +32,10 @@ class RunFilters(forms.Form):
     status = forms.ChoiceField(choices=[("", "any status"), *ProfileRunStatus.choices], required=False)
     since = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Created to", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["table_group"].queryset = readable_table_groups(user).order_by("name")
 
     def runs(self, runs: QuerySet) -> QuerySet:
         if not self.is_bound:

@@ -32,8 +32,11 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
         "key candidates only (see `duplicate_key_values` in [anomalies](anomalies.md)): how many distinct values "
         "occur more than once; null for other columns"
     ),
-    ("mean",): "average of non-null, non-NaN values (as double)",
-    ("stddev",): "sample standard deviation of the same values",
+    ("mean",): (
+        "average of non-null, non-NaN values (as double); null for a column flagged `potential_pii` (with the row "
+        "count it gives values back)"
+    ),
+    ("stddev",): "sample standard deviation of the same values; null for a column flagged `potential_pii`",
     ("p25", "p50", "p75"): (
         "`percentile_approx(value, array(0.25, 0.5, 0.75), 10000)`, one call per column; null for a column flagged "
         "`potential_pii` (each is one of its values)"

@@ -32,10 +32,9 @@ from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
 from dataquality.reports.trends import ReportTrends, Sparkline, report_trends, sparkline
 from dataquality.selectors import next_completed_run, previous_completed_run
+from dataquality.services.grants import readable_runs
 from dataquality.services.manifest import qualified_table_name
-
-# The catalogue's id for potential PII: such a column shows counts only, never a value.
-PII_ANOMALY_TYPE = "potential_pii"
+from dataquality.services.pii import pii_columns
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
 
@@ -263,9 +262,9 @@ class RunReport:
         return self.run.status == ProfileRunStatus.COMPLETED
 
 
-def get_report_run(profile_run_id) -> ProfileRun:
-    """The run with its group and dataset (raises ProfileRun.DoesNotExist)."""
-    return ProfileRun.objects.select_related("table_group__dataset").get(pk=profile_run_id)
+def get_report_run(profile_run_id, *, user) -> ProfileRun:
+    """The run with its group and dataset, if `user` may read it (raises ProfileRun.DoesNotExist otherwise)."""
+    return readable_runs(user).select_related("table_group__dataset").get(pk=profile_run_id)
 
 
 class TableNotInRun(Exception):
@@ -290,8 +289,9 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
     scope = _table_scope(indexed[0][1]) if table_name is not None else Q()
 
     anomaly_rows = profile_run.anomalies.order_by("id")
-    anomalies = [_anomaly(row) for row in (anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)]
-    pii_columns = {(a.table_name, a.column_name) for a in anomalies if a.type_id == PII_ANOMALY_TYPE}
+    anomaly_rows = list(anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)
+    anomalies = [_anomaly(row) for row in anomaly_rows]
+    flagged = pii_columns(anomaly_rows)
     columns_by_table = _columns_by_table(profile_run, scope)
     detailed = table_name is not None or sum(map(len, columns_by_table.values())) <= settings.DATA_QUALITY_REPORT_INLINE_COLUMNS
     top = _top_entries(profile_run, scope) if detailed else None
@@ -309,7 +309,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         columns = [
             _column(
                 stored, f"{anchor}-c{index}", result, top[(qualified, stored.column_name)] if detailed else None,
-                is_pii=(qualified, stored.column_name) in pii_columns, trends=trends,
+                is_pii=(qualified, stored.column_name) in flagged, trends=trends,
             )
             for index, stored in enumerate(columns_by_table.get(qualified, []))
         ]
@@ -318,7 +318,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         comparison = (
             compare_table(
                 result, columns_by_table.get(qualified, []), previous_rows.get(qualified),
-                previous_columns.get(qualified), pii_columns={name for table, name in pii_columns if table == qualified},
+                previous_columns.get(qualified), pii_columns={name for table, name in flagged if table == qualified},
             )
             if previous
             else None
@@ -372,8 +372,9 @@ def _anomaly(row: ProfileAnomaly) -> Anomaly:
         severity=row.severity,
         severity_class=severity_css_class(row.severity),
         type_id=row.anomaly_type,
-        type_name=entry.name if entry else row.anomaly_type.replace("_", " ").capitalize(),
-        criterion=entry.criterion if entry else "",
+        # A type this server does not know (a newer notebook's): named as unknown, its id kept.
+        type_name=entry.name if entry else f"Unknown type: {row.anomaly_type}",
+        criterion=entry.criterion if entry else "Not in this server's catalogue: the notebook may be newer.",
         table_name=row.table_name,
         column_name=row.column_name,
         description=row.description,

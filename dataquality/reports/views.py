@@ -1,6 +1,7 @@
 """The report pages. Thin: the permission check, one selector call, one template.
 
-Anonymous users are sent to the login (`LOGIN_URL`); a logged-in user without the view permission gets 403.
+Anonymous users are sent to the login (`LOGIN_URL`); a logged-in user without the view permission gets 403, and
+a run on a workspace the user holds no grant on is a 404 (dataquality/services/grants.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from dataquality.reports.landing import latest_run_per_group
 from dataquality.reports.run_report import TableNotInRun, build_run_report, get_report_run
 from dataquality.services.dispositions import MuteInThePast, set_disposition
 from dataquality.services.error_details import for_user
-from dataquality.services.grants import ConnectionNotGranted, may_use_connection, require_grant
+from dataquality.services.grants import (
+    ConnectionNotGranted,
+    may_use_connection,
+    readable_runs,
+    readable_table_groups,
+    require_grant,
+    scope_to_grants,
+)
 
 VIEW_RUNS = "dataquality.view_profilerun"
 TRIAGE = "dataquality.triage_profileanomaly"
@@ -39,7 +47,9 @@ class ProfileRunReportView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         table_name = self.kwargs.get("table_name")
         try:
-            report = build_run_report(get_report_run(self.kwargs["profile_run_id"]), table_name=table_name)
+            report = build_run_report(
+                get_report_run(self.kwargs["profile_run_id"], user=self.request.user), table_name=table_name
+            )
         except ProfileRun.DoesNotExist as exc:
             raise Http404("No such profile run.") from exc
         except TableNotInRun as exc:
@@ -65,7 +75,7 @@ class LandingView(PermissionRequiredMixin, TemplateView):
     template_name = "dataquality/landing.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "groups": latest_run_per_group()}
+        return {**super().get_context_data(**kwargs), "groups": latest_run_per_group(self.request.user)}
 
 
 class RunsView(PermissionRequiredMixin, TemplateView):
@@ -75,8 +85,8 @@ class RunsView(PermissionRequiredMixin, TemplateView):
     template_name = "dataquality/runs.html"
 
     def get_context_data(self, **kwargs):
-        filters = RunFilters(self.request.GET or None)
-        page, rows = runs_page(ProfileRun.objects.all(), filters, self.request.GET.get("page"))
+        filters = RunFilters(self.request.GET or None, user=self.request.user)
+        page, rows = runs_page(readable_runs(self.request.user), filters, self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return {**super().get_context_data(**kwargs), "filters": filters, "page": page, "rows": rows,
@@ -90,8 +100,9 @@ class TableGroupPageView(PermissionRequiredMixin, TemplateView):
     template_name = "dataquality/table_group.html"
 
     def get_context_data(self, **kwargs):
-        group = get_object_or_404(TableGroup.objects.select_related("dataset", "connection"), pk=self.kwargs["pk"])
-        return {**super().get_context_data(**kwargs), "page": group_page(group, ProfileRun.objects.all())}
+        user = self.request.user
+        group = get_object_or_404(readable_table_groups(user).select_related("dataset", "connection"), pk=self.kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "page": group_page(group, readable_runs(user))}
 
 
 class DispositionForm(forms.Form):
@@ -107,7 +118,8 @@ class AnomalyDispositionView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        anomaly = get_object_or_404(ProfileAnomaly.objects.select_related("profile_run__table_group__connection"), pk=pk)
+        readable = scope_to_grants(ProfileAnomaly.objects.all(), request.user)
+        anomaly = get_object_or_404(readable.select_related("profile_run__table_group__connection"), pk=pk)
         try:
             require_grant(request.user, [anomaly])
         except ConnectionNotGranted as exc:

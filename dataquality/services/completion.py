@@ -29,14 +29,11 @@ from dataquality.services.lineage import announce_run_end
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
 from notebooks.dq_profiler.results_rows import value_text
+from dataquality.services.pii import pii_columns, withhold_column
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values,
-# and none of these metrics, which are values of the column itself.
-PII_ANOMALY_TYPE = "potential_pii"
-PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
     "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version", "warnings",
@@ -211,20 +208,17 @@ def _results_and_columns(
 def _withhold_pii_values(
     columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
 ) -> list[ProfileColumnValue]:
-    """Columns flagged as potential PII keep their counts and patterns, but no value of the data: no top values,
-    no min or max, no percentiles (an approximate percentile is one of the column's values). The engine leaves
-    these out already; this keeps the promise for any payload, whichever notebook wrote it."""
-    flagged = {
-        (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
-    }
+    """Columns flagged as potential PII keep their counts and patterns, but no value of the data
+    (dataquality/services/pii.py). The engine leaves these out already; this keeps the promise for any payload,
+    whichever notebook wrote it."""
+    flagged = pii_columns(anomalies)
 
     def is_flagged(row) -> bool:
         return (qualified_table_name(row.schema_name, row.table_name), row.column_name) in flagged
 
     for column in columns:
         if is_flagged(column):
-            for name in PII_WITHHELD_METRICS:
-                setattr(column, name, None)
+            withhold_column(column)
     return [entry for entry in column_values if entry.kind != ProfileColumnValue.Kind.VALUE or not is_flagged(entry)]
 
 

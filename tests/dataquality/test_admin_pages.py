@@ -32,11 +32,12 @@ def permission(codename: str) -> Permission:
 
 @pytest.fixture
 def staff_with(client, django_user_model):
-    """A logged-in staff user holding exactly the given permissions."""
+    """A logged-in staff user holding exactly the given permissions, and the grant of the default workspace."""
 
     def make(*codenames: str):
         member = django_user_model.objects.create_user(username=f"engineer{len(codenames)}", is_staff=True)
-        member.user_permissions.set([permission(codename) for codename in codenames])
+        default_workspace = Permission.objects.get(content_type__app_label="dataquality", codename="use_default_workspace")
+        member.user_permissions.set([*(permission(codename) for codename in codenames), default_workspace])
         client.force_login(member)
         return client
 

@@ -16,7 +16,8 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
-from dataquality.services.completion import BATCH_SIZE, PII_ANOMALY_TYPE
+from dataquality.services.completion import BATCH_SIZE
+from dataquality.services.pii import PII_ANOMALY_TYPE
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 from tests.dataquality.fixtures.callback import (
     complete_url,

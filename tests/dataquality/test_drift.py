@@ -272,7 +272,9 @@ def test_drift_shows_on_the_run_report_with_its_catalogue_name(client, django_us
     complete(group, BASELINE)
     second = complete(group, PLANTED["null_share_increase"][1]())
     viewer = django_user_model.objects.create_user(username="report-reader")
-    viewer.user_permissions.add(Permission.objects.get(codename="view_profilerun", content_type__app_label="dataquality"))
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_profilerun", "use_default_workspace"], content_type__app_label="dataquality")
+    )
     client.force_login(viewer)
 
     page = client.get(f"/data-quality/profile-runs/{second.pk}/report").content.decode()
