@@ -15,6 +15,7 @@ from dataquality.models import (
     ProfileRunStatus,
 )
 from dataquality.services.manifest import qualified_table_name
+from dataquality.services.pii import PII_ANOMALY_TYPE, WITHHELD_METRICS
 
 
 def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:
@@ -73,9 +74,9 @@ COLUMN_HISTORY_METRICS = (
 )
 # Shares are counts over the table's rows; the rest are stored as they are.
 _SHARE_OF = {"null_share": "null_count", "distinct_share": "distinct_count", "blank_share": "blank_count"}
-# Values of the data itself: a column flagged as potential PII answers null for them.
-PII_WITHHELD_HISTORY = frozenset({"mean", "stddev", "p50"})
-PII_ANOMALY_TYPE = "potential_pii"
+# Values of the data itself: a column flagged as potential PII answers null for them (stored ones are cleared
+# already; this keeps the promise for rows of any age).
+PII_WITHHELD_HISTORY = frozenset(WITHHELD_METRICS)
 
 
 def metric_history(table_group_id: int, *, metric: str, schema_name: str, table_name: str,

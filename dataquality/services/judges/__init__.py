@@ -22,8 +22,7 @@ from dataquality.services.judges.history import load_history
 from dataquality.services.judges.snapshots import snapshot
 from dataquality.services.judges.triage import fold, follow_streaks
 from dataquality.services.manifest import qualified_table_name
-
-PII_ANOMALY_TYPE = "potential_pii"
+from dataquality.services.pii import pii_columns
 
 
 def judge_run(
@@ -41,13 +40,13 @@ def judge_run(
     history = load_history(profile_run, now=detected_at)
     top_values = (value for value in column_values if value.kind == ProfileColumnValue.Kind.VALUE)
     now = snapshot(results, columns, top_values)
-    pii = {(anomaly.table_name, anomaly.column_name) for anomaly in reported if anomaly.anomaly_type == PII_ANOMALY_TYPE}
+    pii = pii_columns(reported)
     withheld = {(key, name) for key, table in now.items() for name in table.columns if (qualified_table_name(*key), name) in pii}
     baselines = judge_baselines(
         now, history, sensitivity=group.sensitivity, timezone_name=group.schedule_timezone,
         completed_at=detected_at, withheld=withheld,
     )
-    # A PII column's mean is a value of the data: no description may carry it.
+    # A PII column's mean is a value of the data (the completion withholds it already): no description may carry it.
     silenced = baselines.silenced | {(key, name, "mean_shift") for key, name in withheld}
     findings = [*baselines.findings, *judge_drift(now, history, drift_thresholds(group), silenced)]
     fold(findings)
