@@ -15,6 +15,7 @@ from dataquality.reports.severity import run_severity_counts, with_severity_coun
 
 @dataclass
 class GroupLatestRun:
+    group_id: int
     group_name: str
     dataset_name: str
     schema: str
@@ -40,8 +41,9 @@ def latest_run_per_group(user) -> list[GroupLatestRun]:
 def _row(group: TableGroup, run: ProfileRun | None) -> GroupLatestRun:
     catalog_schema = ".".join(part for part in (group.catalog, group.schema_name) if part)
     if run is None:
-        return GroupLatestRun(group.name, group.dataset.name, catalog_schema, None)
+        return GroupLatestRun(group.pk, group.name, group.dataset.name, catalog_schema, None)
     return GroupLatestRun(
+        group_id=group.pk,
         group_name=group.name,
         dataset_name=group.dataset.name,
         schema=catalog_schema,

@@ -71,3 +71,12 @@ def test_the_runs_page_filters_searches_and_pages(viewer):
 
 def test_the_nav_leads_to_the_runs_page(viewer):
     assert f'href="{reverse("runs-page")}">Runs</a>' in viewer.get("/").content.decode()
+
+
+def test_the_landing_page_gives_each_groups_open_and_new_counts_and_links_its_page(viewer):
+    group, made = history(2)
+    made[-1].refresh_from_db()
+    page = viewer.get("/").content.decode()
+    assert f'<td class="num open-count">{made[-1].open_anomaly_count}</td>' in page
+    assert f'<td class="num new-count">{made[-1].new_anomaly_count}</td>' in page
+    assert f'href="{reverse("table-group-page", args=[group.pk])}"' in page
