@@ -87,7 +87,8 @@ def _complete(web_url: str, table_group_id: int, body: dict, when, post) -> None
     ProfileRun.objects.filter(pk=run.pk).update(created_at=when)
     response = post(
         f"{web_url}/data-quality/testgen/profile-runs/{run.pk}/complete",
-        json=body, headers={"Authorization": f"Bearer {make_callback_token(run.pk)}"}, timeout=60,
+        json={**body, "profile_run_id": str(run.pk)},  # a payload names the run it is for
+        headers={"Authorization": f"Bearer {make_callback_token(run.pk)}"}, timeout=60,
     )
     response.raise_for_status()
     ProfileRun.objects.filter(pk=run.pk).update(started_at=when, completed_at=when + timedelta(minutes=1))

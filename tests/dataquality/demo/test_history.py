@@ -32,8 +32,8 @@ def through_the_test_client(url, *, json, headers, timeout):
 
 def test_seeded_runs_come_before_the_real_one_and_the_next_run_meets_its_baseline(monkeypatch):
     group = make_table_group()
-    body = payload(note_nulls=100)
     source = make_profile_run(group, payload_path="dbfs:/demo/source.json")
+    body = {**payload(note_nulls=100), "profile_run_id": str(source.pk)}  # as the notebook writes it
     run_client(source).post(f"/data-quality/testgen/profile-runs/{source.pk}/complete", body, format="json")
     source.refresh_from_db()
     monkeypatch.setattr(history, "get_client", lambda: StoredPayload(json.dumps(body).encode()))
