@@ -47,5 +47,6 @@ def test_seeded_runs_come_before_the_real_one_and_the_next_run_meets_its_baselin
     assert seeds.last().created_at < source.created_at and seeds.last().completed_at < source.completed_at
     assert not history.needs_history(group.pk)
     second = make_profile_run(group)
-    run_client(second).post(f"/data-quality/testgen/profile-runs/{second.pk}/complete", copy.deepcopy(body), format="json")
+    run_client(second).post(f"/data-quality/testgen/profile-runs/{second.pk}/complete", {**copy.deepcopy(body), "profile_run_id": str(second.pk)},
+                              format="json")
     assert second.anomalies.filter(anomaly_type="null_share_outside_baseline", column_name="note").exists()
