@@ -53,7 +53,7 @@ class ResultInline(ReadOnlyInline):
 @admin.register(ProfileRun)
 class ProfileRunAdmin(ReadOnlyAdmin):
     list_display = [
-        "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies", "open_and_new",
+        "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies",
         "databricks_link", "report_link",
     ]
     list_filter = ["status", ("table_group", admin.RelatedOnlyFieldListFilter)]  # granted groups only
@@ -107,13 +107,11 @@ class ProfileRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="anomalies", ordering="anomaly_count")
     def anomalies(self, run):
-        return severity_counts(run)
-
-    @admin.display(description="open · new", ordering="open_anomaly_count")
-    def open_and_new(self, run):
+        """By severity, and under them how many are open and new (contract 11.3)."""
         if run.open_anomaly_count is None:
-            return "—"
-        return f"{run.open_anomaly_count} · {'—' if run.new_anomaly_count is None else run.new_anomaly_count}"
+            return severity_counts(run)
+        new = "—" if run.new_anomaly_count is None else run.new_anomaly_count
+        return format_html("{}<br><small>open {} · new {}</small>", severity_counts(run), run.open_anomaly_count, new)
 
     @admin.display(description="Databricks")
     def databricks_link(self, run):

@@ -74,8 +74,8 @@ def test_the_anomaly_list_fits_a_1400_px_screen_with_room_for_the_description(br
     browser.open(reverse("admin:dataquality_profileanomaly_changelist"))
     browser.screenshot("admin-anomalies")
 
-    _fits_the_screen(browser, ("severity_colour", "anomaly_type", "where", "description", "run"))
-    description = browser.driver.find_element("css selector", "#result_list .field-description")
+    _fits_the_screen(browser, ("severity_colour", "anomaly_type", "where", "description_and_standing", "run"))
+    description = browser.driver.find_element("css selector", "#result_list .field-description_and_standing")
     assert description.rect["width"] >= 250
 
 
