@@ -19,7 +19,8 @@ RUN mkdir -p var && chown app:app var
 
 USER app:app
 ENV DJANGO_SETTINGS_MODULE=conversioncentral.settings PYTHONUNBUFFERED=1
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+# Collecting static files needs settings, not a secret: the development key of DEBUG, for this step only.
+RUN DEBUG=True python manage.py collectstatic --noinput
 
 EXPOSE 8000
 CMD ["gunicorn", "conversioncentral.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

@@ -5,11 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 PYTEST_ARGS ?=
 PORT ?= 8000
+# `make demo` and `make serve` take PORT (the web app) and STANDIN_PORT (the Databricks stand-in) when given;
+# otherwise 8000 and 8765 when free, else any free port.
+DEMO_PORTS = $(if $(filter command environment,$(origin PORT)),--web-port $(PORT)) \
+	$(if $(STANDIN_PORT),--emulator-port $(STANDIN_PORT))
 # The engine's tests also run on the Spark of Databricks Runtime 17, in a venv of their own.
 VENV_SPARK4 := .venv-spark4
 STAMP_SPARK4 := $(VENV_SPARK4)/.installed-requirements
 
-.PHONY: install demo serve test test-spark4 migrate run clean
+.PHONY: install demo serve manage test test-spark4 migrate run clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +25,16 @@ install: $(STAMP)
 
 # The whole job on this machine: warehouse, Databricks stand-in, web server, worker, one profile run, a summary.
 demo: install
-	$(PY) -m dataquality.demo
+	$(PY) -m dataquality.demo $(DEMO_PORTS)
 
 # The same stack, left running to browse (Ctrl-C stops it).
 serve: install
-	$(PY) -m dataquality.demo --serve
+	$(PY) -m dataquality.demo --serve $(DEMO_PORTS)
+
+# Any management command against the demo's data: make manage ARGS="start_profile_run --table-group 1 --wait".
+# No install: it follows `make demo` or `make serve`, which wrote the settings it reads.
+manage:
+	$(PY) -m dataquality.demo.manage $(ARGS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -53,7 +53,8 @@ class Mix:
 
     @property
     def databricks_calls(self) -> int:
-        return 2 * self.succeeded + self.failed + self.queued + self.still_running
+        # A success is runs/get and the payload read; a relaunch is run-now and runs/get for its start time.
+        return 2 * self.succeeded + self.failed + 2 * self.queued + self.still_running
 
     def run_state(self, run_id: str) -> dict:
         """What runs/get says: run ids are `1nnnnn` for the runs that succeeded, `2nnnnn` for the others,
@@ -73,19 +74,23 @@ class Mix:
         }
 
 
-def _configure_django(fake_url: str, database_url: str | None, var_dir: str) -> None:
+def configure_django(fake_url: str | None, database_url: str | None, var_dir: str) -> None:
+    """Django on a database of the benchmark's own, migrated; with `fake_url`, that workspace configured."""
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "conversioncentral.settings",
         "DEBUG": "True",
         "LOG_LEVEL": "WARNING",
         "CONVERSIONCENTRAL_VAR_DIR": var_dir,
         "DATABASE_URL": database_url or f"sqlite:///{var_dir}/bench.sqlite3",
-        "DATABRICKS_HOST": fake_url,
-        "DATABRICKS_TOKEN": "bench-token",
-        "DATABRICKS_PROFILE_CALLBACK_URL": "https://dq.example.com",
-        "DATABRICKS_PROFILE_CALLBACK_SECRET": "bench-callback-secret",
-        "DATABRICKS_PROFILE_NOTEBOOK_PATH": "/Repos/dq/conversioncentral/notebooks/profiling",
     })
+    if fake_url is not None:
+        os.environ.update({
+            "DATABRICKS_HOST": fake_url,
+            "DATABRICKS_TOKEN": "bench-token",
+            "DATABRICKS_PROFILE_CALLBACK_URL": "https://dq.example.com",
+            "DATABRICKS_PROFILE_CALLBACK_SECRET": "bench-callback-secret",
+            "DATABRICKS_PROFILE_NOTEBOOK_PATH": "/Repos/dq/conversioncentral/notebooks/profiling",
+        })
     import django
 
     django.setup()
@@ -155,7 +160,7 @@ def main() -> None:
     mix = Mix.of(args.runs)
     fake = StubDatabricks(payload=PAYLOAD, run_states=mix.run_state, latency=args.latency_ms / 1000)
     with tempfile.TemporaryDirectory() as var_dir, fake:
-        _configure_django(fake.url, args.database_url, var_dir)
+        configure_django(fake.url, args.database_url, var_dir)
         from django.conf import settings
         from django.db import connection
 

@@ -1,12 +1,17 @@
 """Settings, read from the environment (django-environ). See README.md for the table."""
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from dataquality.baseline_catalogue import BASELINE_SETTINGS
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
+from dataquality.results_schema import RESULTS_SCHEMA_PATTERN
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +37,8 @@ VAR_DIR = Path(env.str("CONVERSIONCENTRAL_VAR_DIR", default=str(BASE_DIR / "var"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+SECRET_KEY_MIN_LENGTH = 50  # as Django's own deploy check asks
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -39,7 +46,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set SECRET_KEY in the environment (or DEBUG=True, on a laptop only)."
         )
-    SECRET_KEY = "django-insecure-local-development-key-change-me"  # DEBUG only; `check --deploy` refuses it
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
+    # A short or public key can be guessed, and with it sessions and password-reset links forged.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters and not the development key "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -55,18 +68,26 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "dataquality",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their own caching; everything else is data.
+    "dataquality.middleware.cache_control.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dataquality.middleware.body_limit.BodySizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused login of a locked-out user or address into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conversioncentral.urls"
@@ -109,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Times on the pages and in the admin: one format (conversioncentral/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["conversioncentral.formats"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
@@ -122,6 +145,20 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on ever
 # WhiteNoise serves static files whatever DEBUG says. Straight from the apps by default, so a fresh clone needs
 # no `collectstatic`; images that ran `collectstatic` (the Dockerfile does) may turn this off.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# --- Content-Security-Policy (django-csp): every asset is the app's own, and no page runs inline script. ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Swagger UI draws its icons as data: URLs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Security: TLS ends at the proxy, so HTTPS redirects and HSTS are opt-in. ---
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -137,6 +174,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Nothing is silenced by default: `check --deploy` must pass with the README's production settings.
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
+# --- Login throttling (django-axes), on the pages' login and the admin's ---
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# A user name and an address are each locked after the failures: guessing one user's password from many
+# addresses, or many users' from one, is stopped alike. Expiry lifts both; a success resets the count.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "dataquality/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dataquality.login_lockout.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: the peer address is the client's).
+LOGIN_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1 and LOGIN_PROXY_COUNT at least 0.")
+
 # --- REST framework ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -151,6 +206,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dataquality.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Generous for scripts and dashboards; the notebook's endpoints are exempt (dataquality/api/callback.py).
+    # Counted in the default cache: per process unless CACHES names a shared one.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="2000/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ConversionCentral Data Quality API",
@@ -161,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["dataquality.api.docs.without_trailing_slash"],
     # The schema maps the whole API: logged-in users only, unless the operator opens it.
     "SERVE_PERMISSIONS": [
         "rest_framework.permissions.AllowAny"
@@ -187,6 +253,8 @@ if not DATABRICKS_SECRET_REF_PREFIX:
 DATABRICKS_ALLOW_INSECURE_LOOPBACK = env.bool("DATABRICKS_ALLOW_INSECURE_LOOPBACK", default=False)
 DATABRICKS_HTTP_TIMEOUT_SECONDS = env.float("DATABRICKS_HTTP_TIMEOUT_SECONDS", default=30.0)
 DATABRICKS_RETRY_MAX_SECONDS = env.float("DATABRICKS_RETRY_MAX_SECONDS", default=60.0)
+# Check a table group's schema and masks against the workspace (Unity Catalog's tables API) at save and at start.
+DATABRICKS_CHECK_TABLES = env.bool("DATABRICKS_CHECK_TABLES", default=True)
 
 DATABRICKS_PROFILE_JOB_PREFIX = env.str("DATABRICKS_PROFILE_JOB_PREFIX", default="conversioncentral")
 DATABRICKS_PROFILE_NOTEBOOK_PATH = env.str("DATABRICKS_PROFILE_NOTEBOOK_PATH", default="")
@@ -227,6 +295,11 @@ PROFILE_RUN_POLL_INTERVAL_SECONDS = env.int(
 )
 # A run still queued this long after it was written lost its launch (a crash): it is submitted again.
 PROFILE_RUN_QUEUED_GRACE_MINUTES = env.int("PROFILE_RUN_QUEUED_GRACE_MINUTES", default=5)
+# A launch that met a 429, 5xx, timeout or connection error stays queued and is tried again by the sweep, after a
+# doubling backoff from BASE up to MAX seconds (or the longer Retry-After), until the deadline after it was written.
+PROFILE_RUN_LAUNCH_RETRY_BASE_SECONDS = env.int("PROFILE_RUN_LAUNCH_RETRY_BASE_SECONDS", default=60)
+PROFILE_RUN_LAUNCH_RETRY_MAX_SECONDS = env.int("PROFILE_RUN_LAUNCH_RETRY_MAX_SECONDS", default=600)
+PROFILE_RUN_LAUNCH_DEADLINE_MINUTES = env.int("PROFILE_RUN_LAUNCH_DEADLINE_MINUTES", default=60)
 PROFILE_RUN_SWEEP_BATCH_SIZE = env.int("PROFILE_RUN_SWEEP_BATCH_SIZE", default=100)
 PROFILE_RUN_SWEEP_THREADS = env.int("PROFILE_RUN_SWEEP_THREADS", default=8)
 # The sweep task's hard time limit; the soft limit is 30 s less, and no new batch is claimed after half of it.
@@ -238,6 +311,11 @@ for _name in ("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", "PROFILE_RUN_POLL_INTERVAL_S
 del _name
 if PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS < 60:
     raise ImproperlyConfigured("PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS must be at least 60.")
+# How long the notebook keeps retrying its callback while the API answers 429/5xx or cannot be reached (a job
+# parameter, `callback_retry_minutes`); the payload file stays the sweep's last resort after that.
+PROFILE_CALLBACK_RETRY_MINUTES = env.int("PROFILE_CALLBACK_RETRY_MINUTES", default=30)
+# The Retry-After of a 503 answered while the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS", default=30)
 PROFILE_CALLBACK_MAX_BYTES = env.int("PROFILE_CALLBACK_MAX_BYTES", default=50 * 1024 * 1024)
 # The callback reads its own body up to this limit (dataquality/api/bounded_body.py); every other request
 # keeps Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
@@ -256,10 +334,35 @@ try:
 except ValidationError as exc:
     raise ImproperlyConfigured(f"DRIFT_* settings: {' '.join(exc.messages)}") from None
 
+# --- Baselines learned from the group's history (docs/monitoring.md); a group picks its `sensitivity` ---
+for _baseline in BASELINE_SETTINGS:
+    _value = env.float(_baseline.setting, default=float(_baseline.default))
+    if _value < _baseline.minimum:
+        raise ImproperlyConfigured(f"{_baseline.setting} must be at least {_baseline.minimum:g}, not {_value:g}.")
+    globals()[_baseline.setting] = _value
+DQ_BASELINE_WINDOW, DQ_BASELINE_MIN_RUNS = int(DQ_BASELINE_WINDOW), int(DQ_BASELINE_MIN_RUNS)  # noqa: F821
+if DQ_BASELINE_MIN_RUNS > DQ_BASELINE_WINDOW:
+    raise ImproperlyConfigured("DQ_BASELINE_MIN_RUNS must not exceed DQ_BASELINE_WINDOW.")
+
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's
 # column details on a page of its own, so that the report stays quick to render and to load.
 DATA_QUALITY_REPORT_INLINE_COLUMNS = env.int("DATA_QUALITY_REPORT_INLINE_COLUMNS", default=300)
+
+# --- Results in the lakehouse and lineage (docs/lakehouse.md) ---
+# `catalog.schema` for the result tables of groups and connections that name none; blank writes none.
+DATA_QUALITY_RESULTS_SCHEMA = env.str("DATA_QUALITY_RESULTS_SCHEMA", default="")
+if DATA_QUALITY_RESULTS_SCHEMA and not re.match(RESULTS_SCHEMA_PATTERN, DATA_QUALITY_RESULTS_SCHEMA):
+    raise ImproperlyConfigured(
+        f"DATA_QUALITY_RESULTS_SCHEMA must be catalog.schema, not {DATA_QUALITY_RESULTS_SCHEMA!r}."
+    )
+# An OpenLineage endpoint (Marquez, DataHub, ...): runs are reported there when set.
+OPENLINEAGE_URL = env.str("OPENLINEAGE_URL", default="")
+OPENLINEAGE_API_KEY = env.str("OPENLINEAGE_API_KEY", default="")
+OPENLINEAGE_NAMESPACE = env.str("OPENLINEAGE_NAMESPACE", default="conversioncentral")
+OPENLINEAGE_TIMEOUT_SECONDS = env.float("OPENLINEAGE_TIMEOUT_SECONDS", default=10.0)
+# Attempts after the first before an event is given up (and logged); the waits double from 10 s.
+OPENLINEAGE_MAX_RETRIES = env.int("OPENLINEAGE_MAX_RETRIES", default=3)
 
 # --- Celery ---
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

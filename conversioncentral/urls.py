@@ -14,5 +14,7 @@ urlpatterns = [
     path("data-quality/", include("dataquality.api.urls")),
 ]
 
+handler400 = "dataquality.api.errors.bad_request"
 handler404 = "dataquality.api.errors.not_found"
+handler403 = "dataquality.api.errors.permission_denied"
 handler500 = "dataquality.api.errors.server_error"

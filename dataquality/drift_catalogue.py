@@ -21,14 +21,20 @@ class DriftThreshold:
     default: float
     minimum: float  # exclusive
     maximum: float | None  # inclusive; None for no bound
+    meaning: str  # what the number measures, as the admin's form labels it
 
 
 DRIFT_THRESHOLDS: tuple[DriftThreshold, ...] = (
-    DriftThreshold("null_share_increase", "DRIFT_NULL_SHARE_INCREASE", 0.1, 0.0, 1.0),
-    DriftThreshold("distinct_count_factor", "DRIFT_DISTINCT_COUNT_FACTOR", 2.0, 1.0, None),
-    DriftThreshold("mean_shift_stddevs", "DRIFT_MEAN_SHIFT_STDDEVS", 3.0, 0.0, None),
-    DriftThreshold("row_count_drop", "DRIFT_ROW_COUNT_DROP", 0.5, 0.0, 1.0),
-    DriftThreshold("row_count_growth", "DRIFT_ROW_COUNT_GROWTH", 1.0, 0.0, None),
+    DriftThreshold("null_share_increase", "DRIFT_NULL_SHARE_INCREASE", 0.1, 0.0, 1.0,
+                   "rise of a column's null share, in share points (0.1 = 10 points)"),
+    DriftThreshold("distinct_count_factor", "DRIFT_DISTINCT_COUNT_FACTOR", 2.0, 1.0, None,
+                   "factor between a column's distinct counts"),
+    DriftThreshold("mean_shift_stddevs", "DRIFT_MEAN_SHIFT_STDDEVS", 3.0, 0.0, None,
+                   "move of a numeric mean, in the previous run's standard deviations"),
+    DriftThreshold("row_count_drop", "DRIFT_ROW_COUNT_DROP", 0.5, 0.0, 1.0,
+                   "share of a table's previous rows lost (0.5 = half)"),
+    DriftThreshold("row_count_growth", "DRIFT_ROW_COUNT_GROWTH", 1.0, 0.0, None,
+                   "growth of a table's rows, as a share of its previous count (1 = doubled)"),
 )
 DRIFT_THRESHOLDS_BY_KEY = {threshold.key: threshold for threshold in DRIFT_THRESHOLDS}
 

@@ -8,6 +8,13 @@ from django.db.models import Q
 
 from dataquality.cron import validate_cron_expression, validate_timezone_name
 from dataquality.drift_catalogue import validate_drift_thresholds
+from dataquality.results_schema import validate_results_schema
+
+
+def results_schema_field(help_text: str) -> models.CharField:
+    return models.CharField(
+        max_length=511, blank=True, default="", validators=[validate_results_schema], help_text=help_text
+    )
 
 
 class Connection(models.Model):
@@ -27,6 +34,9 @@ class Connection(models.Model):
     profiling_notebook_path = models.CharField(max_length=500, blank=True, default="")
     cluster_id = models.CharField(max_length=100, blank=True, default="")
     policy_id = models.CharField(max_length=100, blank=True, default="")
+    results_schema = results_schema_field(
+        "catalog.schema where runs on this workspace write their result tables; blank for the default setting."
+    )
     # The grant: who may run table groups on this workspace (besides the staff who manage connections).
     allowed_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="granted_connections",
@@ -42,6 +52,9 @@ class Connection(models.Model):
     class Meta:
         db_table = "dq_connections"
         ordering = ["name"]
+        # The default workspace of the settings (a table group without a connection) is granted by permission,
+        # as a connection is by its allowed users and groups.
+        permissions = [("use_default_workspace", "Can use the default workspace (groups without a connection)")]
 
     def __str__(self) -> str:
         return self.name
@@ -61,6 +74,14 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BaselineSensitivity(models.TextChoices):
+    """How wide a learned baseline's band is: k, in median ± k × spread, comes from the settings."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
 
 
 class TableGroup(models.Model):
@@ -94,6 +115,13 @@ class TableGroup(models.Model):
     next_run_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     schedule_last_skipped_at = models.DateTimeField(null=True, blank=True, editable=False)
     schedule_last_skip_reason = models.TextField(blank=True, default="", editable=False)
+    sensitivity = models.CharField(
+        max_length=10, choices=BaselineSensitivity.choices, default=BaselineSensitivity.MEDIUM,
+        help_text="How far from its learned baseline a metric may move before it is an anomaly (contract 11.2).",
+    )
+    results_schema = results_schema_field(
+        "catalog.schema where this group's runs write their result tables; blank for the connection's."
+    )
     drift_thresholds = models.JSONField(
         null=True, blank=True, default=dict, validators=[validate_drift_thresholds],
         help_text='Overrides of the drift thresholds for this group, e.g. {"row_count_drop": 0.3}.',
@@ -171,8 +199,22 @@ class ProfileRun(models.Model):
     # The notebook's own clock, kept as data: started_at and completed_at are always ours.
     reported_started_at = models.DateTimeField(null=True, blank=True)
     reported_completed_at = models.DateTimeField(null=True, blank=True)
+    # Started with `force_full`: every table is scanned, even one unchanged since the last completed run.
+    force_full = models.BooleanField(default=False)
+    # What the notebook reported besides its results, e.g. result tables that could not be written.
+    warnings = models.JSONField(default=list, blank=True)
     # Set on the first run of a failure streak once that streak has been alerted, so it is alerted once.
     failure_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # Triage (contract 11.3): open or confirmed and not folded; of those, the ones new in this run.
+    open_anomaly_count = models.IntegerField(null=True, blank=True)
+    new_anomaly_count = models.IntegerField(null=True, blank=True)
+    # Set once the run's new high-severity anomalies have been alerted, so a run is alerted at most once.
+    anomaly_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # A launch that met a transient Databricks error waits in `queued` until then for its next attempt.
+    next_launch_at = models.DateTimeField(null=True, blank=True)
+    launch_attempts = models.PositiveIntegerField(default=0)
+    # A sweep's claim: no other sweep takes the run before this time (or before the claim is released).
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "dq_profiles"
@@ -181,7 +223,11 @@ class ProfileRun(models.Model):
             ("start_profilerun", "Can start profile runs"),
             ("cancel_profilerun", "Can cancel profile runs"),
         ]
-        indexes = [models.Index(fields=["status", "started_at"], name="dq_profiles_status_started")]
+        indexes = [
+            models.Index(fields=["status", "started_at"], name="dq_profiles_status_started"),
+            # A group's completed runs in order: history, baselines and the group page read them this way.
+            models.Index(fields=["table_group", "status", "completed_at"], name="dq_profiles_group_history"),
+        ]
         constraints = [
             # At most one active run per group, enforced by the database so it holds under
             # concurrent requests.
@@ -206,6 +252,13 @@ class ProfileRun(models.Model):
         return int((self.completed_at - self.started_at).total_seconds() * 1000)
 
 
+class Disposition(models.TextChoices):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    MUTED = "muted"
+
+
 class ProfileAnomaly(models.Model):
     profile_run = models.ForeignKey(ProfileRun, on_delete=models.CASCADE, related_name="anomalies")
     table_name = models.CharField(max_length=500)
@@ -214,12 +267,37 @@ class ProfileAnomaly(models.Model):
     severity = models.CharField(max_length=50)
     description = models.TextField()
     detected_at = models.DateTimeField()
+    # Baselines (contract 11.2): the value seen and the band it was judged against.
+    observed = models.FloatField(null=True, blank=True)
+    expected_low = models.FloatField(null=True, blank=True)
+    expected_high = models.FloatField(null=True, blank=True)
+    baseline_runs = models.IntegerField(null=True, blank=True)
+    # Triage (contract 11.3): the same problem across runs, and what people decided about it.
+    fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    occurrences = models.PositiveIntegerField(default=1)
+    first_seen_run = models.ForeignKey(
+        ProfileRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    disposition = models.CharField(max_length=10, choices=Disposition.choices, default=Disposition.OPEN)
+    disposition_note = models.TextField(blank=True, default="")
+    disposition_by = models.CharField(max_length=150, blank=True, default="")
+    disposition_at = models.DateTimeField(null=True, blank=True)
+    muted_until = models.DateTimeField(null=True, blank=True)
+    # One cause, one anomaly (contract 11.4): the table's row-count anomaly this one only restates.
+    caused_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="consequences",
+    )
 
     class Meta:
         db_table = "dq_profile_anomalies"
         ordering = ["id"]
         verbose_name = "profile anomaly"
         verbose_name_plural = "profile anomalies"
+        permissions = [("triage_profileanomaly", "Can triage profile anomalies")]
+
+    @property
+    def is_new(self) -> bool:
+        return self.occurrences == 1
 
     def __str__(self) -> str:
         return f"{self.anomaly_type} on {self.table_name}.{self.column_name or ''}"
@@ -234,10 +312,15 @@ class ProfileResult(models.Model):
     row_count = models.BigIntegerField(null=True, blank=True)
     column_count = models.IntegerField(null=True, blank=True)
     error = models.TextField(null=True, blank=True)
+    # The table's version the notebook read (Delta version; a file fingerprint on the local stand-in).
+    delta_version = models.BigIntegerField(null=True, blank=True)
+    # The run whose results this table reuses, unchanged since (contract section 12.2); null when scanned.
+    reused_from = models.UUIDField(null=True, blank=True)
 
     class Meta:
         db_table = "dq_profile_results"
         ordering = ["schema_name", "table_name"]
+        indexes = [models.Index(fields=["schema_name", "table_name"], name="dq_results_table")]
 
     def __str__(self) -> str:
         return f"{self.schema_name}.{self.table_name}"
@@ -284,6 +367,8 @@ class ProfileColumn(models.Model):
     class Meta:
         db_table = "dq_profile_columns"
         ordering = ["schema_name", "table_name", "ordinal_position"]
+        # History reads one column across a group's runs.
+        indexes = [models.Index(fields=["table_name", "column_name", "schema_name"], name="dq_columns_column")]
 
     def __str__(self) -> str:
         return f"{self.table_name}.{self.column_name}"
@@ -311,3 +396,24 @@ class ProfileColumnValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_name}.{self.column_name} {self.kind} #{self.rank}"
+
+
+class AnomalyMute(models.Model):
+    """A fingerprint muted in a group: its anomalies are stored muted, across runs and gaps, until `muted_until`
+    (null: until someone sets one of them back to open)."""
+
+    table_group = models.ForeignKey(TableGroup, on_delete=models.CASCADE, related_name="anomaly_mutes")
+    fingerprint = models.CharField(max_length=64)
+    muted_until = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    muted_by = models.CharField(max_length=150, blank=True, default="")
+    muted_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "dq_anomaly_mutes"
+        constraints = [
+            models.UniqueConstraint(fields=["table_group", "fingerprint"], name="dq_anomaly_mute_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} muted in group {self.table_group_id}"

@@ -11,14 +11,29 @@ from rest_framework.test import APIClient
 ROLES = ("dq_viewer", "dq_operator", "dq_admin")
 
 
+# The data migrations that shape the shipped roles, and the step each runs.
+ROLE_MIGRATION_STEPS = {
+    "_roles": "create_roles", "_default_workspace_grant": "grant_default_workspace",
+    "_triage_role_and_fingerprints": "grant_triage",
+}
+
+
 def role(name: str) -> Group:
-    """A shipped role, as the data migration made it."""
+    """A shipped role, as the data migrations made it."""
     group = Group.objects.filter(name=name).first()
-    if group is None:  # a transactional test before this one flushed the migration's rows: make them again
-        roles_migration = next(
-            name for app, name in MigrationLoader(None).disk_migrations if app == "dataquality" and name.endswith("_roles")
-        )
-        importlib.import_module(f"dataquality.migrations.{roles_migration}").create_roles(apps, None)
+    if group is None:  # a transactional test before this one flushed the migrations' rows: make them again
+        migrations = sorted(name for app, name in MigrationLoader(None).disk_migrations if app == "dataquality")
+        # The steps flag the app as model-less when done, as they may in a migration's own registry; here it is
+        # the live one, and a later flush would then re-create no permission of the app.
+        app_config = apps.get_app_config("dataquality")
+        models_module = app_config.models_module
+        try:
+            for migration in migrations:
+                step = next((step for suffix, step in ROLE_MIGRATION_STEPS.items() if migration.endswith(suffix)), None)
+                if step:
+                    getattr(importlib.import_module(f"dataquality.migrations.{migration}"), step)(apps, None)
+        finally:
+            app_config.models_module = models_module
         group = Group.objects.get(name=name)
     return group
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.reports.severity import run_severity_counts, severity_css_class
+from dataquality.services.grants import scope_to_grants
 
 # DatabricksNotConfigured is a deployment problem, not a Databricks answer, so it is listed apart.
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
@@ -15,6 +17,16 @@ DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
 
 class AdminStyles:
     css = {"all": ["dataquality/admin.css"]}
+
+
+class GrantScoped:
+    """The API's read rule in the admin: rows on workspaces the user holds no grant on are left out of the
+    list, its filters and its pages (an id of one is "not found"). `grant_path` leads to the connection."""
+
+    grant_path: str | None = None  # None: the model's own (dataquality.services.grants.CONNECTION_PATHS)
+
+    def get_queryset(self, request):
+        return scope_to_grants(super().get_queryset(request), request.user, self.grant_path)
 
 
 class NoWrites:
@@ -33,7 +45,7 @@ class NoWrites:
         return False
 
 
-class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+class ReadOnlyAdmin(NoWrites, GrantScoped, admin.ModelAdmin):
     Media = AdminStyles
 
 
@@ -57,4 +69,14 @@ def severity_counts(run) -> str:
 
 
 def compact_time(value) -> str:
-    return localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return date_format(localtime(value), "DATETIME_FORMAT") if value else "—"
+
+
+def anomaly_standing(anomaly) -> str:
+    """New, recurring, folded, or what triage decided (with whom and why)."""
+    if anomaly.caused_by_id:
+        return "folded under a row-count anomaly"
+    if anomaly.disposition != "open":
+        note = f": {anomaly.disposition_note}" if anomaly.disposition_note else ""
+        return f"{anomaly.disposition} by {anomaly.disposition_by or '?'}{note}"
+    return "new" if anomaly.occurrences == 1 else f"recurring ({anomaly.occurrences} runs)"

@@ -11,6 +11,7 @@ from dataquality.admin.common import (
     DATABRICKS_FAILURES,
     ReadOnlyAdmin,
     ReadOnlyInline,
+    anomaly_standing,
     compact_time,
     severity_badge,
     severity_counts,
@@ -30,17 +31,22 @@ RECONCILE_PERMISSION = "dataquality.start_profilerun"
 
 class AnomalyInline(ReadOnlyInline):
     model = ProfileAnomaly
-    fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "detected_at"]
+    fk_name = "profile_run"
+    fields = ["severity_colour", "anomaly_type", "table_name", "column_name", "description", "standing"]
     readonly_fields = fields
 
     @admin.display(description="severity")
     def severity_colour(self, anomaly):
         return severity_badge(anomaly.severity)
 
+    @admin.display(description="standing")
+    def standing(self, anomaly):
+        return anomaly_standing(anomaly)
+
 
 class ResultInline(ReadOnlyInline):
     model = ProfileResult
-    fields = ["schema_name", "table_name", "row_count", "column_count", "error"]
+    fields = ["schema_name", "table_name", "row_count", "column_count", "error", "reused_from"]
     readonly_fields = fields
 
 
@@ -50,15 +56,18 @@ class ProfileRunAdmin(ReadOnlyAdmin):
         "short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies",
         "databricks_link", "report_link",
     ]
-    list_filter = ["status", "table_group"]
-    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id"]
+    list_filter = ["status", ("table_group", admin.RelatedOnlyFieldListFilter)]  # granted groups only
+    search_fields = ["profile_run_id", "databricks_run_id", "databricks_job_id", "table_group__name"]
     list_select_related = ["table_group__dataset"]
     fieldsets = [
         (None, {"fields": [
             "profile_run_id", "table_group", "status", "report_link", "databricks_link", "requested_by", "error_message",
         ]}),
         ("Times", {"fields": ["created_at", "started_at", "completed_at", "duration", "last_polled_at"]}),
-        ("Results", {"fields": ["row_count", "table_count", "column_count", "anomaly_count", "sampled", "profile_version"]}),
+        ("Results", {"fields": [
+            "row_count", "table_count", "column_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count",
+            "sampled", "profile_version", "force_full", "warnings",
+        ]}),
         ("Databricks", {"fields": ["databricks_run_id", "databricks_job_id", "payload_path"]}),
     ]
     readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
@@ -98,7 +107,11 @@ class ProfileRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="anomalies", ordering="anomaly_count")
     def anomalies(self, run):
-        return severity_counts(run)
+        """By severity, and under them how many are open and new (contract 11.3)."""
+        if run.open_anomaly_count is None:
+            return severity_counts(run)
+        new = "—" if run.new_anomaly_count is None else run.new_anomaly_count
+        return format_html("{}<br><small>open {} · new {}</small>", severity_counts(run), run.open_anomaly_count, new)
 
     @admin.display(description="Databricks")
     def databricks_link(self, run):

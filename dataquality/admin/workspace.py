@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from dataquality.admin.common import (
     DATABRICKS_FAILURES,
     AdminStyles,
+    GrantScoped,
     ReadOnlyInline,
     compact_time,
     severity_counts,
@@ -29,16 +30,18 @@ from dataquality.models import (
     ProfileColumn,
     ProfileResult,
     ProfileRun,
+    ProfileRunStatus,
     Table,
     TableGroup,
 )
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
-from dataquality.services.grants import ConnectionNotGranted, require_grant
+from dataquality.services.error_details import for_user
+from dataquality.services.grants import ConnectionNotGranted, may_use_connection, require_grant
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.admin.table_group_form import TableGroupForm
+from dataquality.services.table_check import TableSettingsInvalid
 from dataquality.services.table_groups import (
-    ConnectionChangeRefused,
-    check_connection_change,
     delete_table_group,
     delete_table_group_job,
     save_table_group,
@@ -78,15 +81,15 @@ class ConnectionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "host", "auth_type", "client_id"]}),
         ("Secret", {"fields": ["secret_ref"], "description": "The name of the environment variable that holds the token or client secret."}),
-        ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id"]}),
+        ("Overrides", {"fields": ["profiling_notebook_path", "cluster_id", "policy_id", "results_schema"]}),
         ("Grant", {"fields": ["allowed_users", "allowed_groups"], "description": "Who may run table groups on this workspace, besides the staff who manage connections."}),
     ]
     filter_horizontal = ["allowed_users", "allowed_groups"]
 
 
-class GrantedWorkspaceAdmin(admin.ModelAdmin):
-    """Objects on a workspace the user holds no grant on can be viewed, not changed or deleted; the form's
-    `grant_field` offers (and, being a choice, only accepts) granted targets."""
+class GrantedWorkspaceAdmin(GrantScoped, admin.ModelAdmin):
+    """Objects on a workspace the user holds no grant on are not shown (GrantScoped), nor changed or deleted;
+    the form's `grant_field` offers (and, being a choice, only accepts) granted targets."""
 
     grant_field: str
 
@@ -100,6 +103,8 @@ class GrantedWorkspaceAdmin(admin.ModelAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == self.grant_field and field is not None:
             field.queryset = field.queryset.filter(pk__in=[target.pk for target in field.queryset if granted(request, target)])
+            if db_field.null and not may_use_connection(request.user, None):
+                field.required = True  # blank is the default workspace, which this user holds no grant on
         return field
 
 
@@ -121,8 +126,13 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 class TableInline(admin.TabularInline):
+    """Tables named one by one. The masks select the schema's other tables at each run, so this list may well be
+    empty: the group's "tables profiled" field shows what its last run covered."""
+
     model = Table
     extra = 0
+    verbose_name = "explicit table"
+    verbose_name_plural = "explicit tables (profiled besides the tables the masks select; often none)"
 
 
 class RecentRunsFormSet(BaseInlineFormSet):
@@ -163,48 +173,56 @@ class RecentRunInline(ReadOnlyInline):
         return severity_counts(run)
 
 
-class TableGroupForm(forms.ModelForm):
-    class Meta:
-        model = TableGroup
-        fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-        if "connection" in cleaned:
-            try:
-                check_connection_change(table_group=self.instance, connection=cleaned["connection"])
-            except ConnectionChangeRefused as exc:
-                self.add_error("connection", str(exc))
-        return cleaned
-
-
 @admin.register(TableGroup)
 class TableGroupAdmin(GrantedWorkspaceAdmin):
     form = TableGroupForm
     grant_field = "connection"
-    list_display = [
-        "name", "dataset", "connection", "catalog", "schema_name", "schedule", "next_run_at", "profiling_job_id",
-    ]
+    list_display = ["name", "dataset", "connection", "schema", "schedule", "profiling_job_id"]
     list_select_related = ["dataset", "connection"]  # the connection is nullable: not joined by default
-    list_filter = ["dataset", "connection", "schedule_enabled"]
+    list_filter = [
+        ("dataset", admin.RelatedOnlyFieldListFilter), ("connection", admin.RelatedOnlyFieldListFilter), "schedule_enabled",
+    ]
     search_fields = ["name", "schema_name", "profiling_job_id"]
     readonly_fields = [
-        "profiling_job_id", "profiling_job_host", "job_settings_fingerprint", "all_runs", "next_run_at",
-        "schedule_last_skipped_at", "schedule_last_skip_reason",
+        "tables_profiled", "profiling_job_id", "profiling_job_host", "settings_fingerprint", "all_runs",
+        "next_run_at", "schedule_last_skipped_at", "schedule_last_skip_reason",
     ]
     inlines = [TableInline, RecentRunInline]
     actions = ["start_profile_run"]
     Media = AdminStyles
 
+    @admin.display(description="schema", ordering="schema_name")
+    def schema(self, group):
+        return ".".join(part for part in (group.catalog, group.schema_name) if part)
+
+    @admin.display(description="job settings fingerprint")
+    def settings_fingerprint(self, group):
+        """Its first 12 characters tell two settings apart; the whole is on hover."""
+        fingerprint = group.job_settings_fingerprint
+        return format_html('<code title="{}">{}</code>', fingerprint, fingerprint[:12]) if fingerprint else "—"
+
+    @admin.display(description="tables profiled")
+    def tables_profiled(self, group):
+        """What the masks and explicit tables came to in the group's last completed run."""
+        run = group.pk and group.profile_runs.filter(status=ProfileRunStatus.COMPLETED).order_by("-completed_at").first()
+        if not run:
+            return "— (no completed run yet; the masks are applied when a run starts)"
+        names = [f"{result.schema_name}.{result.table_name}" for result in run.results.order_by("schema_name", "table_name")]
+        return f"{len(names)} in run {short_run_id(run.pk)}: {', '.join(names) or 'none'}"
+
     @admin.display(description="schedule")
     def schedule(self, group):
+        """The cron in its zone, then the next run (or why there is none): one cell, so the list fits a screen."""
         if not group.schedule_cron:
             return "—"
-        return f"{group.schedule_cron} ({group.schedule_timezone}){'' if group.schedule_enabled else ', disabled'}"
+        after = f"next {compact_time(group.next_run_at)}" if group.schedule_enabled else "disabled"
+        return format_html("{} ({})<br>{}", group.schedule_cron, group.schedule_timezone, after)
 
     def save_model(self, request, obj, form, change):
         # Through the service, which retires the group's job from its old workspace on a change of connection.
         save_table_group(table_group=obj)
+        for warning in form.table_check.warnings:
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description="profile runs")
     def all_runs(self, group):
@@ -254,11 +272,15 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
             result = DataQualityProfilingService().start_profile_for_table_group(
                 table_group=group, requested_by=request.user.get_username()
             )
-        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, *DATABRICKS_FAILURES) as exc:
+        except (ConnectionNotGranted, ActiveRunExists, LaunchFailed, TableSettingsInvalid, *DATABRICKS_FAILURES) as exc:
             self.message_user(request, f"{group}: {exc}", messages.ERROR)
             return None
-        self.message_user(request, f"{group}: run {result.profile_run.pk} started.", messages.SUCCESS)
-        return result.profile_run
+        run = result.profile_run
+        if run.status == ProfileRunStatus.QUEUED:  # a transient Databricks error: the sweep launches it later
+            self.message_user(request, f"{group}: run {run.pk} queued. {for_user(run.error_message, request.user)}", messages.WARNING)
+        else:
+            self.message_user(request, f"{group}: run {run.pk} started.", messages.SUCCESS)
+        return run
 
     # Deleting a group deletes its Databricks job (contract section 4); a group whose job Databricks
     # will not delete is kept, so that no job is left behind without its group.
@@ -302,5 +324,5 @@ class TableGroupAdmin(GrantedWorkspaceAdmin):
 class TableAdmin(GrantedWorkspaceAdmin):
     grant_field = "table_group"
     list_display = ["table_name", "schema_name", "table_group"]
-    list_filter = ["table_group"]
+    list_filter = [("table_group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["table_name", "schema_name"]

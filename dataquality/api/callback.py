@@ -80,6 +80,8 @@ class CallbackTokenScheme(OpenApiAuthenticationExtension):
 class _NotebookView(APIView):
     authentication_classes = [CallbackTokenAuthentication]
     permission_classes = [IsAuthenticated]
+    # Not throttled per user: the caller is a run's notebook, whose token already bounds what it may send.
+    throttle_classes: list = []
 
 
 _RUN_ID = OpenApiParameter("profile_run_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -98,8 +100,10 @@ _RunSummary = inline_serializer(
 
 
 class CompleteProfileRunView(_NotebookView):
-    # For the schema and the media type only: the body is read by `read_bounded_body`, never by DRF.
+    # For the schema and the media type only: the body is read by `read_bounded_body`, never by DRF, within
+    # PROFILE_CALLBACK_MAX_BYTES (not the general limit of dataquality/middleware/body_limit.py).
     parser_classes = [JSONParser]
+    reads_own_body = True
 
     @extend_schema(
         operation_id="complete_profile_run",

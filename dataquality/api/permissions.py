@@ -30,11 +30,14 @@ ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "cancel": ("cancel_profilerun",),
     "anomalies": ("view_profilerun", "view_profileanomaly"),
     "results": ("view_profilerun", "view_profileresult", "view_profilecolumn", "view_profilecolumnvalue"),
+    # GET table-groups/{id}/history: as reading a run's results.
+    "history": ("view_profilerun", "view_profileresult", "view_profilecolumn"),
+    "disposition": ("view_profileanomaly", "triage_profileanomaly"),  # POST anomalies/{id}/disposition
 }
 
 # Actions that spend a workspace's credentials or change what a run on it reads: they need a grant on the
 # connection of the object acted on.
-WORKSPACE_ACTIONS = frozenset({"update", "partial_update", "destroy", "profile_runs", "cancel"})
+WORKSPACE_ACTIONS = frozenset({"update", "partial_update", "destroy", "profile_runs", "cancel", "disposition"})
 
 
 class ViewModelPermissions(DjangoModelPermissions):

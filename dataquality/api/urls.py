@@ -19,6 +19,7 @@ router.register("datasets", views.DatasetViewSet, basename="dataset")
 router.register("table-groups", views.TableGroupViewSet, basename="table-group")
 router.register("tables", views.TableViewSet, basename="table")
 router.register("profile-runs", views.ProfileRunViewSet, basename="profile-run")
+router.register("anomalies", views.AnomalyViewSet, basename="anomaly")
 
 urlpatterns: list = [
     path("testgen/", include("dataquality.api.callback_urls")),

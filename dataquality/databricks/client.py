@@ -28,6 +28,7 @@ JOBS = "/api/2.2/jobs"
 DBFS_READ = "/api/2.0/dbfs/read"
 SCIM_ME = "/api/2.0/preview/scim/v2/Me"
 FILES = "/api/2.0/fs/files"
+UC_TABLES = "/api/2.1/unity-catalog/tables"
 DBFS_READ_CHUNK = 1024 * 1024  # the most DBFS read returns per call
 JOBS_PAGE_SIZE = 100  # the most jobs/list returns per page
 
@@ -220,6 +221,21 @@ class DatabricksClient:
         if not path.startswith("/Volumes/"):
             raise DatabricksPermanentError(f"Not a volume path: {path!r}.", error_code="INVALID_PAYLOAD_PATH")
         return self._call("GET", f"{FILES}{quote(_checked_path(path))}", retry=True, raw=True)
+
+    # --- Unity Catalog ----------------------------------------------------------------------------
+
+    def list_table_names(self, catalog: str, schema: str) -> list[str]:
+        """The names of a schema's tables and views, every page. One attempt per page, no retries: it serves a
+        quick check, whose caller goes on without it when the workspace does not answer.
+        A missing catalog or schema raises `DatabricksNotFound`."""
+        params: dict[str, Any] = {"catalog_name": catalog, "schema_name": schema}
+        names: list[str] = []
+        while True:
+            answer = self._call("GET", UC_TABLES, params=params)
+            names.extend(str(table["name"]) for table in answer.get("tables") or [] if table.get("name"))
+            if not answer.get("next_page_token"):
+                return names
+            params["page_token"] = answer["next_page_token"]
 
     # --- Plumbing ---------------------------------------------------------------------------------
 

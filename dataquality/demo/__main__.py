@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from dataquality.demo.config import DEFAULT_VAR_DIR, DemoConfig
+from dataquality.demo.config import DEFAULT_VAR_DIR, DemoConfig, PortBusy
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,8 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--serve", action="store_true", help="keep the services up after the run, until Ctrl-C")
     parser.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR, help="where the demo keeps its state")
     parser.add_argument("--scale", type=float, default=1.0, help="warehouse size; 1.0 is 272,000 rows")
-    parser.add_argument("--web-port", type=int, help="default: 8000 when free, else any free port")
-    parser.add_argument("--emulator-port", type=int, help="default: 8765 when free, else any free port")
+    parser.add_argument("--web-port", type=int, help="the web app's port (`make demo PORT=N`); "
+                        "default: 8000 when free, else any free port")
+    parser.add_argument("--emulator-port", type=int, help="the Databricks stand-in's port (`make demo STANDIN_PORT=N`); "
+                        "default: 8765 when free, else any free port")
     return parser
 
 
@@ -31,7 +33,12 @@ def _interrupt(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config = DemoConfig.create(args.var_dir, web_port=args.web_port, emulator_port=args.emulator_port)
+    try:
+        config = DemoConfig.create(args.var_dir, web_port=args.web_port, emulator_port=args.emulator_port)
+    except PortBusy as exc:
+        print(f"The demo cannot start: {exc}", file=sys.stderr)
+        return 1
+    config.write_env_file()  # for `make manage`, with this start's ports
     env = config.environment(dict(os.environ))
     os.environ.update(env)
     signal.signal(signal.SIGTERM, _interrupt)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
 import socket
 import sys
 from dataclasses import dataclass
@@ -23,18 +24,45 @@ USERNAME = "demo"
 # The stand-in maps any notebook path onto the repository's `notebooks/` folder.
 NOTEBOOK_PATH = "/Workspace/Repos/demo/conversioncentral/notebooks/profiling"
 SECRETS_FILE = "demo.json"
+# The demo's settings as `NAME=value` lines, for `make manage` (and any shell: `set -a; . var/demo/demo.env`).
+ENV_FILE = "demo.env"
 
 
 def free_port(preferred: int | None = None) -> int:
-    """`preferred` when nothing listens there, else a port the system hands out."""
+    """`preferred` when nothing listens there, else a port the system hands out.
+
+    Probed as servers bind (gunicorn and the stand-in set `SO_REUSEADDR`), so a port whose last connection is
+    still in TIME_WAIT counts as free, as it is for them.
+    """
     for candidate in ([preferred] if preferred else []) + [0]:
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", candidate))
             except OSError:
                 continue
             return sock.getsockname()[1]
     raise OSError("no free port on 127.0.0.1")
+
+
+class PortBusy(OSError):
+    """A port the user asked for (`--web-port`, `PORT`, ...) is taken: the demo says so rather than move."""
+
+
+def asked_port(port: int, what: str) -> int:
+    if free_port(port) != port:
+        raise PortBusy(f"Port {port} for the {what} is in use; choose another or stop what listens there.")
+    return port
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The settings `DemoConfig.write_env_file` wrote."""
+    settings = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for word in shlex.split(line):
+            name, _, value = word.partition("=")
+            settings[name] = value
+    return settings
 
 
 @dataclass(frozen=True)
@@ -75,8 +103,9 @@ class DemoConfig:
     def create(cls, var_dir: Path = DEFAULT_VAR_DIR, *, web_port: int | None = None,
                emulator_port: int | None = None) -> DemoConfig:
         var_dir = Path(var_dir).resolve()
-        web = web_port or free_port(PREFERRED_WEB_PORT)
-        emulator = emulator_port or free_port(PREFERRED_EMULATOR_PORT)
+        web = asked_port(web_port, "web app") if web_port else free_port(PREFERRED_WEB_PORT)
+        emulator = (asked_port(emulator_port, "Databricks stand-in") if emulator_port
+                    else free_port(PREFERRED_EMULATOR_PORT))
         if emulator == web:
             emulator = free_port()
         return cls(var_dir, web, emulator, DemoSecrets.load_or_create(var_dir / SECRETS_FILE))
@@ -103,8 +132,20 @@ class DemoConfig:
         Settings that would point the app elsewhere (a developer's `.env` with PostgreSQL, Redis or a real
         workspace) are overridden, since `.env` never overrides the environment.
         """
+        return {**base, **self.settings()}
+
+    def write_env_file(self) -> Path:
+        """Keep the demo's settings (this start's ports included) where `make manage` finds them; owner-only,
+        since they hold the demo's secrets."""
+        path = self.var_dir / ENV_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join(f"{name}={shlex.quote(value)}\n" for name, value in self.settings().items())
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
+            file.write(lines)
+        return path
+
+    def settings(self) -> dict[str, str]:
         return {
-            **base,
             "DJANGO_SETTINGS_MODULE": "conversioncentral.settings",
             "PYTHONUNBUFFERED": "1",
             "CONVERSIONCENTRAL_VAR_DIR": str(self.var_dir),

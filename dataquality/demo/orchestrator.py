@@ -18,6 +18,7 @@ from dataquality.databricks import DatabricksError
 from dataquality.demo import warehouse
 from dataquality.demo.api import DemoApi
 from dataquality.demo.config import REPOSITORY_ROOT, USERNAME, DemoConfig
+from dataquality.demo.history import SEEDED_BY, needs_history, seed_history
 from dataquality.demo.processes import Service, ServiceFailed, Stack
 from dataquality.demo.summary import render_summary
 
@@ -208,6 +209,7 @@ class Demo:
         web = self.config.web_url
         self.say(f"Log in as {USERNAME} / {self.config.secrets.password}   (REST token: {token})")
         self.say(f"  Run report    {web}/data-quality/profile-runs/{run_id}/report")
+        self.say(f"  Runs          {web}/data-quality/runs")
         self.say(f"  Run (API)     {web}/data-quality/profile-runs/{run_id}")
         self.say(f"  Admin         {web}/admin/")
         self.say(f"  API docs      {web}/api/docs")
@@ -240,14 +242,13 @@ class Demo:
         api = DemoApi(self.config.web_url, token)
         self.say("3. Profile run")
         summary = self._timed("start", lambda: self.start_run(api))
-        run_id = summary["profile_run_id"]
-        try:
-            run = self._timed("profile run", lambda: self.wait_for(api, stack, run_id))
-        except KeyboardInterrupt:
-            api.cancel_run(run_id)  # so the stand-in stops the notebook before it is stopped itself
-            raise
-        if run["status"] != "completed":
-            raise DemoFailed(f"The run ended {run['status']}: {run.get('error_message')}")
+        run = self._timed("profile run", lambda: self.finish_run(api, stack, summary["profile_run_id"]))
+        if needs_history(run["table_group_id"]):
+            self.say("4. History: earlier runs seeded from this one, then a second run judged against them")
+            seeded, planted = self._timed("history", lambda: seed_history(self.config.web_url, run["profile_run_id"]))
+            self.say(f"  {seeded} runs seeded a day apart ({SEEDED_BY!r}); planted: fewer nulls in {planted} before")
+            summary = self._timed("second start", lambda: api.start_run(run["table_group_id"]))
+            run = self._timed("second run", lambda: self.finish_run(api, stack, summary["profile_run_id"]))
         self.print_summary(api, run, token)
         self.say()
         self.say(self.timer.line())
@@ -255,6 +256,17 @@ class Demo:
             self.serve(stack)
         else:
             self.say("Stopping the services (run `make serve` to keep them up and browse).")
+
+    def finish_run(self, api: DemoApi, stack: Stack, run_id: str) -> dict:
+        """Wait for the run to end; it must complete."""
+        try:
+            run = self.wait_for(api, stack, run_id)
+        except KeyboardInterrupt:
+            api.cancel_run(run_id)  # so the stand-in stops the notebook before it is stopped itself
+            raise
+        if run["status"] != "completed":
+            raise DemoFailed(f"The run ended {run['status']}: {run.get('error_message')}")
+        return run
 
     def serve(self, stack: Stack) -> None:
         self.say(f"Serving on {self.config.web_url} until Ctrl-C.")

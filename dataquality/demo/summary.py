@@ -73,8 +73,18 @@ def anomalies_section(anomalies: Iterable[dict]) -> list[str]:
         lines.append(f"  {severity.upper()} ({len(items)})")
         for anomaly in items:
             where = f"{anomaly['table_name']}.{anomaly['column_name']}" if anomaly["column_name"] else anomaly["table_name"]
-            lines.append(f"    {where:<32} {anomaly['anomaly_type']:<28} {anomaly['description']}")
+            lines.append(f"    {where:<32} {anomaly['anomaly_type']:<32} {_standing(anomaly):<12} {anomaly['description']}")
     return lines
+
+
+def _standing(anomaly: dict) -> str:
+    """new, recurring (in how many runs), folded under its cause, or what triage decided."""
+    if anomaly.get("caused_by"):
+        return "folded"
+    if anomaly.get("disposition", "open") != "open":
+        return anomaly["disposition"]
+    occurrences = anomaly.get("occurrences", 1)
+    return "new" if occurrences == 1 else f"recurring x{occurrences}"
 
 
 def render_summary(results: dict, anomalies: list[dict]) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from .catalog_api import TABLES_PATH, CatalogApi
 from .errors import ApiError, endpoint_not_found, invalid_parameter, malformed_request
 from .executor import LOG_FILE, log_tail
 from .faults import FaultInjector
@@ -51,12 +52,14 @@ class Response:
 
 class EmulatorApp:
     def __init__(
-        self, *, token: str, store: Store, jobs: JobsApi, files: FilesApi, faults: FaultInjector, server_url
+        self, *, token: str, store: Store, jobs: JobsApi, files: FilesApi, faults: FaultInjector, server_url,
+        catalog: CatalogApi,
     ) -> None:
         self._token = token.encode()
         self._store = store
         self._jobs_routes = jobs.routes()
         self._files = files
+        self._catalog = catalog
         self._faults = faults
         self._server_url = server_url
 
@@ -100,6 +103,8 @@ class EmulatorApp:
             return Response.json(handler(_with_body(request, body, version=match.group(1))))
         if path == SCIM_ME and method == "GET":
             return Response.json({"id": "1", "userName": CREATOR, "displayName": CREATOR, "active": True})
+        if path.rstrip("/") == TABLES_PATH and method == "GET":
+            return Response.json(self._catalog.list_tables(request))
         if path == DBFS_READ and method == "GET":
             return Response.json(self._files.dbfs_read(request))
         if path.startswith(FILES_PREFIX + "/") and method in ("GET", "HEAD"):

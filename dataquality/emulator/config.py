@@ -42,6 +42,11 @@ class EmulatorConfig:
         return self.data_dir / "volumes"
 
     @property
+    def lakehouse_root(self) -> Path:
+        """Where a job's `results_schema` `cat.sch` is written: `<it>/cat/sch/<result table>`, as Delta tables."""
+        return self.data_dir / "lakehouse"
+
+    @property
     def warehouse_root(self) -> Path:
         return self.data_dir / "warehouse"
 

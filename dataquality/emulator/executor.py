@@ -209,6 +209,7 @@ class RunExecutor:
                 "DQ_LOCAL_DBFS_ROOT": str(config.dbfs_root),
                 "DQ_LOCAL_VOLUMES_ROOT": str(config.volumes_root),
                 "DQ_LOCAL_WAREHOUSE_ROOT": str(config.warehouse_root),
+                "DQ_LOCAL_RESULTS_ROOT": str(config.lakehouse_root),
             }
         )
         if drop_callback:

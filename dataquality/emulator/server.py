@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .app import EmulatorApp, Response
+from .catalog_api import CatalogApi
 from .config import EmulatorConfig
 from .errors import ApiError
 from .executor import RunExecutor
@@ -36,6 +37,7 @@ class EmulatorServer:
             store=self.store,
             jobs=JobsApi(self.store, self.executor, self.faults),
             files=FilesApi(config),
+            catalog=CatalogApi(config.warehouse_root),
             faults=self.faults,
             server_url=lambda: self.url,
         )

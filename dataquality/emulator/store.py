@@ -7,6 +7,7 @@ keeps the checks that must be atomic (idempotency token, concurrent-run limit) s
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -54,6 +55,15 @@ CREATE INDEX IF NOT EXISTS runs_by_job ON runs (job_id, run_id);
 _JSON_COLUMNS = ("settings", "parameters")
 
 
+def _owner_only(database: Path) -> None:
+    """The store holds runs' parameters, callback tokens among them: its file is the owner's alone, and SQLite
+    gives its `-wal` and `-shm` the file's mode (those left by an older run are fixed here)."""
+    os.close(os.open(database, os.O_CREAT | os.O_RDWR, 0o600))
+    for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        if path.exists():
+            path.chmod(0o600)
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -61,6 +71,7 @@ def now_ms() -> int:
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

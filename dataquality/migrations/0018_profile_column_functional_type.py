@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dataquality", "0010_roles")]
+    dependencies = [("dataquality", "0014_default_workspace_grant")]
 
     operations = [
         migrations.AddField(

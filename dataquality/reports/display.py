@@ -50,8 +50,19 @@ def format_number(value: float | None) -> str:
 
 
 def format_percent(part: int | None, whole: int | None) -> str:
-    share = ratio(part, whole)
-    return "—" if share is None else f"{share * 100:.1f}%"
+    return percent_text(ratio(part, whole))
+
+
+def percent_text(share: float | None) -> str:
+    """A share with one decimal; a share that is not zero never reads 0.0% (10 distinct of 120,000 is `<0.1%`),
+    nor one short of all 100.0%."""
+    if share is None:
+        return "—"
+    if 0 < share < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= share < 1:
+        return ">99.9%"
+    return f"{share * 100:.1f}%"
 
 
 def ratio(part: int | None, whole: int | None) -> float | None:

@@ -8,12 +8,14 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from dataquality.models import ProfileRun, TableGroup
+from dataquality.services.grants import readable_table_groups
 from dataquality.reports.display import format_count, format_duration, short_run_id
 from dataquality.reports.severity import run_severity_counts, with_severity_counts
 
 
 @dataclass
 class GroupLatestRun:
+    group_id: int
     group_name: str
     dataset_name: str
     schema: str
@@ -25,11 +27,11 @@ class GroupLatestRun:
     report_url: str = ""
 
 
-def latest_run_per_group() -> list[GroupLatestRun]:
-    """Every group, by dataset and name, with its most recent run (of any status). Two queries."""
+def latest_run_per_group(user) -> list[GroupLatestRun]:
+    """Every group `user` may read, by dataset and name, with its most recent run (of any status). Two queries."""
     latest = ProfileRun.objects.filter(table_group=OuterRef("pk")).order_by("-created_at").values("pk")[:1]
     groups = list(
-        TableGroup.objects.select_related("dataset").annotate(latest_run_id=Subquery(latest)).order_by("dataset__name", "name")
+        readable_table_groups(user).select_related("dataset").annotate(latest_run_id=Subquery(latest)).order_by("dataset__name", "name")
     )
     run_ids = [group.latest_run_id for group in groups if group.latest_run_id]
     runs = with_severity_counts(ProfileRun.objects.filter(pk__in=run_ids)).in_bulk() if run_ids else {}
@@ -39,8 +41,9 @@ def latest_run_per_group() -> list[GroupLatestRun]:
 def _row(group: TableGroup, run: ProfileRun | None) -> GroupLatestRun:
     catalog_schema = ".".join(part for part in (group.catalog, group.schema_name) if part)
     if run is None:
-        return GroupLatestRun(group.name, group.dataset.name, catalog_schema, None)
+        return GroupLatestRun(group.pk, group.name, group.dataset.name, catalog_schema, None)
     return GroupLatestRun(
+        group_id=group.pk,
         group_name=group.name,
         dataset_name=group.dataset.name,
         schema=catalog_schema,

@@ -32,8 +32,11 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
         "key candidates only (see `duplicate_key_values` in [anomalies](anomalies.md)): how many distinct values "
         "occur more than once; null for other columns"
     ),
-    ("mean",): "average of non-null, non-NaN values (as double)",
-    ("stddev",): "sample standard deviation of the same values",
+    ("mean",): (
+        "average of non-null, non-NaN values (as double); null for a column flagged `potential_pii` (with the row "
+        "count it gives values back)"
+    ),
+    ("stddev",): "sample standard deviation of the same values; null for a column flagged `potential_pii`",
     ("p25", "p50", "p75"): (
         "`percentile_approx(value, array(0.25, 0.5, 0.75), 10000)`, one call per column; null for a column flagged "
         "`potential_pii` (each is one of its values)"
@@ -184,10 +187,52 @@ def metrics_for(general_type: str) -> tuple[Metric, ...]:
     return general + _BY_GENERAL_TYPE.get(general_type, ())
 
 
-def glossary() -> list[tuple[str, str]]:
-    """(metric, meaning as plain text) for every documented metric, in the documentation's order.
+# Where docs/metrics.md explains several metrics in one row, or how Spark computes one, the report's reader gets
+# one description per metric in plain words; every other metric keeps the documentation's text.
+READER_MEANINGS: dict[str, str] = {
+    "min_value": "smallest non-null value, as text; not shown for binary, nested and other columns, nor for a "
+                 "column flagged as potential PII",
+    "max_value": "largest non-null value, as text; not shown for binary, nested and other columns, nor for a "
+                 "column flagged as potential PII",
+    "p25": "a quarter of the non-null values lie below it (approximate); withheld for potential PII",
+    "p50": "the middle value: half of the non-null values lie below it (approximate); withheld for potential PII",
+    "p75": "three quarters of the non-null values lie below it (approximate); withheld for potential PII",
+    "min_length": "length in characters of the shortest non-null value",
+    "max_length": "length in characters of the longest non-null value",
+    "avg_length": "average length in characters of the non-null values",
+    "true_word_count": "values that are the word true, in any case, with optional surrounding whitespace",
+    "false_word_count": "values that are the word false, in any case, with optional surrounding whitespace",
+    "yes_word_count": "values that are the word yes, in any case, with optional surrounding whitespace",
+    "no_word_count": "values that are the word no, in any case, with optional surrounding whitespace",
+    "true_count": "values that are true",
+    "false_count": "values that are false",
+    "card_like_count": "13 to 19 digits, with spaces or dashes between them allowed, that pass the Luhn checksum "
+                       "card numbers use",
+    "date_like_count": "values that read as a real calendar date (leap years included): 2024-01-31, optionally "
+                       "with a time, 2024/01/31, 01/31/2024 or 31/01/2024, 31.01.2024, 01-31-2024 or 31-01-2024; "
+                       "a bare number such as 20240101 is never a date",
+    "future_count": "values later than the moment of profiling (today, for dates)",
+    "mean": "average of the non-null values (NaN left out)",
+    "distinct_count_approximate": "whether the distinct count is exact or an estimate",
+}
+# The labels of the entries the column tiles do not list among their metrics.
+_OTHER_LABELS = {"top_values": "Top values", "top_patterns": "Top patterns",
+                 "distinct_count_approximate": "Distinct count is"}
+
+
+def label_of(key: str) -> str:
+    """The label a column's tile shows for the metric."""
+    for metric in (*_GENERAL, *(metric for metrics in _BY_GENERAL_TYPE.values() for metric in metrics)):
+        if metric.key == key:
+            return metric.label
+    return _OTHER_LABELS.get(key, key)
+
+
+def glossary() -> list[tuple[str, str, str]]:
+    """(metric, its label as the tiles show it, its meaning as plain text), one entry per metric, in the
+    documentation's order.
 
     The page lists it once; each metric shown links to its entry, and the page's script puts the meaning on
     hover, so a report of thousands of columns does not repeat the texts thousands of times.
     """
-    return [(key, plain_text(meaning)) for key, meaning in MEANINGS.items()]
+    return [(key, label_of(key), READER_MEANINGS.get(key) or plain_text(meaning)) for key, meaning in MEANINGS.items()]

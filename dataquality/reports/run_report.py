@@ -14,28 +14,27 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.drift_catalogue import DRIFT_TYPES
+from dataquality.anomaly_types import ALL_ANOMALY_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
+from dataquality.models import ProfileRunStatus
 from dataquality.reports.comparison import NOTABLE_NOTE, TableComparison, compare_table
 from dataquality.reports.display import (
     format_count,
     format_duration,
     format_number,
     format_percent,
+    percent_text,
     ratio,
     short_run_id,
     visible_text,
 )
 from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
-from dataquality.selectors import previous_completed_run
+from dataquality.reports.trends import ReportTrends, Sparkline, report_trends, sparkline
+from dataquality.selectors import next_completed_run, previous_completed_run
+from dataquality.services.grants import readable_runs
 from dataquality.services.manifest import qualified_table_name
-from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
-
-# The catalogue's id for potential PII: such a column shows counts only, never a value.
-PII_ANOMALY_TYPE = "potential_pii"
-_CATALOGUE = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES)}
+from dataquality.services.pii import pii_columns
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
 
@@ -50,8 +49,31 @@ class Anomaly:
     table_name: str
     column_name: str | None
     description: str
+    pk: int = 0
+    occurrences: int = 1
+    disposition: str = "open"
+    disposition_note: str = ""
+    caused_by_id: int | None = None
     table_href: str = ""
     column_href: str = ""  # the column's details, when the anomaly names a profiled column
+    consequences: list["Anomaly"] = field(default_factory=list)  # folded under this one (contract 11.4)
+
+    @property
+    def is_new(self) -> bool:
+        return self.occurrences == 1
+
+    @property
+    def is_folded(self) -> bool:
+        return self.caused_by_id is not None
+
+    @property
+    def standing(self) -> str:
+        """How the anomaly stands, in a word or two: what the page shows beside it."""
+        if self.is_folded:
+            return "follows from the row count"
+        if self.disposition != "open":
+            return self.disposition
+        return "new" if self.is_new else f"recurring ({self.occurrences} runs)"
 
 
 @dataclass
@@ -114,6 +136,13 @@ class Quartiles:
 
 
 @dataclass
+class ColumnTrends:
+    null_share: Sparkline | None = None
+    distinct_count: Sparkline | None = None
+    mean: Sparkline | None = None
+
+
+@dataclass
 class BarChart:
     metric: str  # top_values or top_patterns: the glossary entry that explains it
     title: str
@@ -144,19 +173,29 @@ class Column:
     details: ColumnDetails | None = None  # built when the page shows the column's details
     href: str = ""  # where its details are: on this page, or on its table's page
     anomalies: list[Anomaly] = field(default_factory=list)
+    mean_text: str = "—"
+    trends: ColumnTrends = field(default_factory=ColumnTrends)
 
     @property
     def null_share_text(self) -> str:
-        return _percent_text(self.null_share)
+        return percent_text(self.null_share)
 
     @property
     def distinct_share_text(self) -> str:
-        return _percent_text(self.distinct_share)
+        return percent_text(self.distinct_share)
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
         """(severity class, severity, count) of the column's anomalies, most severe first."""
         return _badges(self.anomalies)
+
+
+@dataclass(frozen=True)
+class Reused:
+    """The earlier run whose results a table unchanged since then carries (it was not scanned again)."""
+
+    short_id: str
+    report_url: str
 
 
 @dataclass
@@ -170,6 +209,8 @@ class Table:
     anomalies: list[Anomaly]
     comparison: TableComparison | None
     details_url: str
+    row_trend: Sparkline | None = None
+    reused_from: Reused | None = None
 
     @property
     def badges(self) -> list[tuple[str, str, int]]:
@@ -182,7 +223,7 @@ class Table:
 
 
 @dataclass
-class PreviousRun:
+class RunLink:
     profile_run_id: str
     short_id: str
     completed_at: object
@@ -192,6 +233,7 @@ class PreviousRun:
 @dataclass
 class RunReport:
     run: ProfileRun
+    group_id: int
     short_id: str
     group_name: str
     dataset_name: str
@@ -203,21 +245,27 @@ class RunReport:
     anomaly_types: list[tuple[str, str]]
     anomaly_tables: list[str]
     tables: list[Table]
-    previous_run: PreviousRun | None
+    previous_run: RunLink | None
+    next_run: RunLink | None
     dropped_tables: list[str]
     detailed: bool  # every column's details are on this page
     report_url: str
     comparison_note: str = NOTABLE_NOTE
-    glossary: list[tuple[str, str]] = field(default_factory=glossary)
+    glossary: list[tuple[str, str, str]] = field(default_factory=glossary)
 
     @property
     def is_final(self) -> bool:
         return self.run.is_final
 
+    @property
+    def is_completed(self) -> bool:
+        """Only a completed run has a profile to compare and metrics to explain."""
+        return self.run.status == ProfileRunStatus.COMPLETED
 
-def get_report_run(profile_run_id) -> ProfileRun:
-    """The run with its group and dataset (raises ProfileRun.DoesNotExist)."""
-    return ProfileRun.objects.select_related("table_group__dataset").get(pk=profile_run_id)
+
+def get_report_run(profile_run_id, *, user) -> ProfileRun:
+    """The run with its group and dataset, if `user` may read it (raises ProfileRun.DoesNotExist otherwise)."""
+    return readable_runs(user).select_related("table_group__dataset").get(pk=profile_run_id)
 
 
 class TableNotInRun(Exception):
@@ -242,14 +290,16 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
     scope = _table_scope(indexed[0][1]) if table_name is not None else Q()
 
     anomaly_rows = profile_run.anomalies.order_by("id")
-    anomalies = [_anomaly(row) for row in (anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)]
-    pii_columns = {(a.table_name, a.column_name) for a in anomalies if a.type_id == PII_ANOMALY_TYPE}
+    anomaly_rows = list(anomaly_rows.filter(table_name=table_name) if table_name else anomaly_rows)
+    anomalies = [_anomaly(row) for row in anomaly_rows]
+    flagged = pii_columns(anomaly_rows)
     columns_by_table = _columns_by_table(profile_run, scope)
     detailed = table_name is not None or sum(map(len, columns_by_table.values())) <= settings.DATA_QUALITY_REPORT_INLINE_COLUMNS
     top = _top_entries(profile_run, scope) if detailed else None
     previous = previous_completed_run(profile_run)
     previous_columns = _columns_by_table(previous, scope) if previous else {}
     previous_rows = _row_counts(previous, scope) if previous else {}
+    trends = report_trends(profile_run, scope)
     anomalies_by_table = defaultdict(list)
     for anomaly in anomalies:
         anomalies_by_table[anomaly.table_name].append(anomaly)
@@ -260,7 +310,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         columns = [
             _column(
                 stored, f"{anchor}-c{index}", result, top[(qualified, stored.column_name)] if detailed else None,
-                is_pii=(qualified, stored.column_name) in pii_columns,
+                is_pii=(qualified, stored.column_name) in flagged, trends=trends,
             )
             for index, stored in enumerate(columns_by_table.get(qualified, []))
         ]
@@ -269,7 +319,7 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         comparison = (
             compare_table(
                 result, columns_by_table.get(qualified, []), previous_rows.get(qualified),
-                previous_columns.get(qualified), pii_columns={name for table, name in pii_columns if table == qualified},
+                previous_columns.get(qualified), pii_columns={name for table, name in flagged if table == qualified},
             )
             if previous
             else None
@@ -279,12 +329,15 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
                 anchor=anchor, qualified_name=qualified, row_count_text=format_count(result.row_count),
                 column_count=result.column_count, error=result.error, columns=columns, anomalies=table_anomalies,
                 comparison=comparison, details_url=details_url,
+                row_trend=sparkline(trends.tables.get(qualified, []), name="Rows", text=format_count),
+                reused_from=_reused(result),
             )
         )
 
     group = profile_run.table_group
     return RunReport(
         run=profile_run,
+        group_id=group.pk,
         short_id=short_run_id(profile_run.pk),
         group_name=group.name,
         dataset_name=group.dataset.name,
@@ -296,11 +349,18 @@ def build_run_report(profile_run: ProfileRun, *, table_name: str | None = None) 
         anomaly_types=sorted({(a.type_id, a.type_name) for a in anomalies}, key=lambda item: item[1].lower()),
         anomaly_tables=sorted({a.table_name for a in anomalies}),
         tables=tables,
-        previous_run=_previous_run(previous),
+        previous_run=_run_link(previous),
+        next_run=_run_link(next_completed_run(profile_run)),
         dropped_tables=[] if table_name else sorted(set(previous_rows) - {table.qualified_name for table in tables}),
         detailed=detailed,
         report_url=reverse("profile-run-report", args=[profile_run.pk]),
     )
+
+
+def _reused(result: ProfileResult) -> Reused | None:
+    if result.reused_from is None:
+        return None
+    return Reused(short_run_id(result.reused_from), reverse("profile-run-report", args=[result.reused_from]))
 
 
 def _table_scope(result: ProfileResult) -> Q:
@@ -308,16 +368,22 @@ def _table_scope(result: ProfileResult) -> Q:
 
 
 def _anomaly(row: ProfileAnomaly) -> Anomaly:
-    entry = _CATALOGUE.get(row.anomaly_type)
+    entry = ALL_ANOMALY_TYPES.get(row.anomaly_type)
     return Anomaly(
         severity=row.severity,
         severity_class=severity_css_class(row.severity),
         type_id=row.anomaly_type,
-        type_name=entry.name if entry else row.anomaly_type.replace("_", " ").capitalize(),
-        criterion=entry.criterion if entry else "",
+        # A type this server does not know (a newer notebook's): named as unknown, its id kept.
+        type_name=entry.name if entry else f"Unknown type: {row.anomaly_type}",
+        criterion=entry.criterion if entry else "Not in this server's catalogue: the notebook may be newer.",
         table_name=row.table_name,
         column_name=row.column_name,
         description=row.description,
+        pk=row.pk,
+        occurrences=row.occurrences,
+        disposition=row.disposition,
+        disposition_note=row.disposition_note,
+        caused_by_id=row.caused_by_id,
     )
 
 
@@ -337,9 +403,15 @@ def _attach_anomalies(table_anchor: str, details_url: str, columns: list[Column]
 
 
 def _by_severity(anomalies: list[Anomaly]) -> list[SeverityGroup]:
+    """By severity, most severe first; a folded anomaly is listed under its cause, not on its own."""
+    by_pk = {anomaly.pk: anomaly for anomaly in anomalies}
     grouped = defaultdict(list)
     for anomaly in anomalies:
-        grouped[anomaly.severity].append(anomaly)
+        cause = by_pk.get(anomaly.caused_by_id) if anomaly.is_folded else None
+        if cause is not None:
+            cause.consequences.append(anomaly)
+        else:
+            grouped[anomaly.severity].append(anomaly)
     return [
         SeverityGroup(severity, severity_css_class(severity), grouped[severity])
         for severity in ordered_severities(grouped)
@@ -379,7 +451,20 @@ def _top_entries(profile_run: ProfileRun, scope: Q) -> dict[tuple[str, str], dic
     return found
 
 
-def _column(stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict | None, *, is_pii: bool) -> Column:
+def _column_trends(series: dict[str, list] | None, *, is_pii: bool) -> ColumnTrends:
+    if not series:
+        return ColumnTrends()
+    return ColumnTrends(
+        null_share=sparkline(series["null_share"], name="Null share", text=percent_text),
+        distinct_count=sparkline(series["distinct_count"], name="Distinct count", text=format_count),
+        # A PII column's mean is a value of the data: no trend of it.
+        mean=None if is_pii else sparkline(series["mean"], name="Mean", text=format_number),
+    )
+
+
+def _column(
+    stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict | None, *, is_pii: bool, trends: ReportTrends
+) -> Column:
     """A column's overview figures, and with `top` (its ranked values and patterns) its full details."""
     rows = stored.row_count if stored.row_count is not None else result.row_count
     values = None if rows is None or stored.null_count is None else rows - stored.null_count
@@ -396,6 +481,8 @@ def _column(stored: ProfileColumn, anchor: str, result: ProfileResult, top: dict
         min_text=None if is_pii else visible_text(stored.min_value),
         max_text=None if is_pii else visible_text(stored.max_value),
         distinct_approximate=stored.distinct_count_approximate,
+        mean_text="withheld" if is_pii else format_number(stored.mean),
+        trends=_column_trends(trends.columns.get((qualified_table_name(stored.schema_name, stored.table_name), stored.column_name)), is_pii=is_pii),
     )
     if top is not None:
         column.details = ColumnDetails(
@@ -473,8 +560,11 @@ def _quartiles(stored: ProfileColumn) -> Quartiles | None:
         share = 0.5 if span == 0 else min(max((value - low) / span, 0.0), 1.0)
         return round(AXIS_START + share * (AXIS_END - AXIS_START), 2)
 
-    named = [("min", low), ("p25", stored.p25), ("median", stored.p50), ("p75", stored.p75), ("max", high)]
-    return Quartiles([(name, format_number(value), x(value)) for name, value in named])
+    # Labelled as the column's tiles write them: min and max as stored (504.99, not a rounded 505).
+    named = [("min", low, visible_text(stored.min_value)), ("p25", stored.p25, _number_text(stored.p25)),
+             ("median", stored.p50, _number_text(stored.p50)), ("p75", stored.p75, _number_text(stored.p75)),
+             ("max", high, visible_text(stored.max_value))]
+    return Quartiles([(name, text, x(value)) for name, value, text in named])
 
 
 def _as_float(text: str | None) -> float | None:
@@ -484,16 +574,12 @@ def _as_float(text: str | None) -> float | None:
         return None
 
 
-def _percent_text(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
-
-
-def _previous_run(previous: ProfileRun | None) -> PreviousRun | None:
-    if previous is None:
+def _run_link(run: ProfileRun | None) -> RunLink | None:
+    if run is None:
         return None
-    return PreviousRun(
-        profile_run_id=str(previous.pk),
-        short_id=short_run_id(previous.pk),
-        completed_at=previous.completed_at,
-        report_url=reverse("profile-run-report", args=[previous.pk]),
+    return RunLink(
+        profile_run_id=str(run.pk),
+        short_id=short_run_id(run.pk),
+        completed_at=run.completed_at,
+        report_url=reverse("profile-run-report", args=[run.pk]),
     )

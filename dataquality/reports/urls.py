@@ -21,6 +21,11 @@ urlpatterns = [
         views.ProfileRunReportView.as_view(),
         name="profile-run-report",
     ),
+    re_path(r"^data-quality/runs/?$", views.RunsView.as_view(), name="runs-page"),
+    re_path(r"^data-quality/table-groups/(?P<pk>[0-9]{1,18})/report/?$", views.TableGroupPageView.as_view(),
+            name="table-group-page"),
+    re_path(r"^data-quality/anomalies/(?P<pk>[0-9]{1,18})/triage/?$", views.AnomalyDispositionView.as_view(),
+            name="anomaly-disposition-page"),
     # A table's name comes from the payload and may hold any character, a slash included.
     re_path(
         rf"{_RUN}/report/tables/(?P<table_name>[\s\S]+?)/?$",

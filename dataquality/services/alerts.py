@@ -1,9 +1,14 @@
-"""Failure alerts (the seed's `DataQualityNotificationService`): one alert per streak of failed runs of a group.
+"""Alerts (the seed's `DataQualityNotificationService`): one alert per streak of failed runs of a group, and one
+per completed run that raised new high-severity anomalies.
 
 A streak is the group's failed runs since its last completed run; canceled runs neither count nor break it.
 Once it reaches `PROFILE_FAILURE_ALERT_THRESHOLD`, its first run is stamped `failure_alert_sent_at` by a
 conditional update, so however many processes see the streak at once, one sends the alert; a later failure of
 the same streak finds the stamp and stays quiet, and a completed run starts the next streak afresh.
+
+An anomaly alert lists the run's new, open, unfolded anomalies of high severity (contract 11.3): never muted,
+dismissed, recurring or folded ones, and nothing when there are none. `anomaly_alert_sent_at`, claimed by a
+conditional update, makes it one message per run.
 
 Delivery is Django e-mail to `PROFILE_ALERT_EMAILS` and an optional JSON POST to `PROFILE_ALERT_WEBHOOK_URL`.
 A delivery failure is logged, never raised: the run has failed either way, and whatever reported that failure
@@ -22,7 +27,7 @@ from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dataquality.models import ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.models import ProfileAnomaly, ProfileRun, ProfileRunStatus, TableGroup
 
 logger = logging.getLogger(__name__)
 
@@ -111,34 +116,37 @@ class DataQualityNotificationService:
         if not claimed:
             return None  # this streak was alerted already
         alert = FailureAlert(group, list(streak.order_by("-created_at", "-pk")[:LISTED_FAILURES]), length)
-        self._deliver(alert)
+        deliver(alert)
         return alert
 
-    def _deliver(self, alert: FailureAlert) -> None:
-        logger.warning("%s", alert.subject)
-        if settings.PROFILE_ALERT_EMAILS:
-            try:
-                send_mail(alert.subject, alert.as_text(), settings.DEFAULT_FROM_EMAIL, settings.PROFILE_ALERT_EMAILS)
-            except Exception:  # noqa: BLE001  (any mail backend error: logged, the caller carries on)
-                logger.exception("Could not e-mail the failure alert of table group %s", alert.table_group.pk)
-        if settings.PROFILE_ALERT_WEBHOOK_URL:
-            self._post_webhook(alert)
 
-    def _post_webhook(self, alert: FailureAlert) -> None:
+def deliver(alert) -> None:
+    """Send an alert (a `subject`, `as_text()` and `as_json()`) by every configured channel; log, never raise."""
+    logger.warning("%s", alert.subject)
+    if settings.PROFILE_ALERT_EMAILS:
         try:
-            response = requests.post(
-                settings.PROFILE_ALERT_WEBHOOK_URL,
-                json=alert.as_json(),
-                timeout=settings.PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS,
-            )
-            response.raise_for_status()
-        except requests.RequestException as exc:
-            # The URL may carry a token (chat webhooks do): log the error class and status only.
-            status = getattr(getattr(exc, "response", None), "status_code", None)
-            logger.warning(
-                "The failure alert webhook of table group %s failed: %s%s",
-                alert.table_group.pk, type(exc).__name__, f" (HTTP {status})" if status else "",
-            )
+            send_mail(alert.subject, alert.as_text(), settings.DEFAULT_FROM_EMAIL, settings.PROFILE_ALERT_EMAILS)
+        except Exception:  # noqa: BLE001  (any mail backend error: logged, the caller carries on)
+            logger.exception("Could not e-mail the alert of table group %s", alert.table_group.pk)
+    if settings.PROFILE_ALERT_WEBHOOK_URL:
+        _post_webhook(alert)
+
+
+def _post_webhook(alert) -> None:
+    try:
+        response = requests.post(
+            settings.PROFILE_ALERT_WEBHOOK_URL,
+            json=alert.as_json(),
+            timeout=settings.PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS,
+        )
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        # The URL may carry a token (chat webhooks do): log the error class and status only.
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        logger.warning(
+            "The alert webhook of table group %s failed: %s%s",
+            alert.table_group.pk, type(exc).__name__, f" (HTTP {status})" if status else "",
+        )
 
 
 def failure_streak(table_group: TableGroup):
@@ -155,4 +163,74 @@ def alert_on_failure_streak(profile_run: ProfileRun) -> FailureAlert | None:
         return DataQualityNotificationService().run_failed(profile_run)
     except Exception:  # noqa: BLE001  (alerting must never undo or hide the failure it reports)
         logger.exception("Could not evaluate the failure alert for profile run %s", profile_run.pk)
+        return None
+
+
+@dataclass(frozen=True)
+class AnomalyAlert:
+    table_group: TableGroup
+    profile_run: ProfileRun
+    anomalies: list[ProfileAnomaly]
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"[data quality] {len(self.anomalies)} new high-severity anomal{'y' if len(self.anomalies) == 1 else 'ies'}"
+            f" in table group {self.table_group.name!r} (dataset {self.table_group.dataset.name!r})"
+        )
+
+    def as_json(self) -> dict:
+        group, run = self.table_group, self.profile_run
+        return {
+            "event": "profile_run_new_anomalies",
+            "table_group": {"id": group.pk, "name": group.name, "dataset": group.dataset.name},
+            "profile_run_id": str(run.pk),
+            "links": run_links(run),
+            "anomalies": [
+                {
+                    "id": anomaly.pk, "table_name": anomaly.table_name, "column_name": anomaly.column_name,
+                    "anomaly_type": anomaly.anomaly_type, "severity": anomaly.severity,
+                    "description": anomaly.description,
+                }
+                for anomaly in self.anomalies
+            ],
+        }
+
+    def as_text(self) -> str:
+        group, run = self.table_group, self.profile_run
+        lines = [
+            f"Profile run {run.pk} of table group {group.name!r} (id {group.pk}, dataset {group.dataset.name!r}) "
+            f"raised {len(self.anomalies)} new high-severity anomal{'y' if len(self.anomalies) == 1 else 'ies'}:",
+            "",
+        ]
+        for anomaly in self.anomalies:
+            where = ".".join(part for part in (anomaly.table_name, anomaly.column_name) if part)
+            lines.append(f"- {anomaly.anomaly_type} on {where}: {anomaly.description}")
+        lines.append("")
+        lines.extend(f"{name}: {url}" for name, url in run_links(run).items())
+        return "\n".join(lines)
+
+
+def alert_on_new_anomalies(profile_run: ProfileRun) -> AnomalyAlert | None:
+    """Call after `profile_run` completed (and committed). Sends one message listing its new high-severity
+    anomalies, once per run; None when there were none or it was sent already. Never raises."""
+    from dataquality.services.judges.triage import NEW
+
+    try:
+        anomalies = list(
+            ProfileAnomaly.objects.filter(NEW, profile_run=profile_run, severity__iexact="high").order_by("id")
+        )
+        if not anomalies:
+            return None
+        claimed = ProfileRun.objects.filter(pk=profile_run.pk, anomaly_alert_sent_at__isnull=True).update(
+            anomaly_alert_sent_at=timezone.now()
+        )
+        if not claimed:
+            return None
+        group = TableGroup.objects.select_related("dataset").get(pk=profile_run.table_group_id)
+        alert = AnomalyAlert(group, profile_run, anomalies)
+        deliver(alert)
+        return alert
+    except Exception:  # noqa: BLE001  (alerting must never undo the completion it reports)
+        logger.exception("Could not evaluate the anomaly alert for profile run %s", profile_run.pk)
         return None

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def cancel_profile_run(*, profile_run: ProfileRun, requested_by: str = "", clien
     profile_run.refresh_from_db()
     if not moved:  # it finished while we were canceling
         raise RunAlreadyFinal(profile_run)
+    announce_run_end(profile_run)
     if profile_run.databricks_run_id and profile_run.databricks_run_id != canceled_run_id:
         _cancel_on_databricks(client_factory(profile_run.table_group.connection), profile_run)
     return profile_run

@@ -1,8 +1,8 @@
 """The completion sink: applies a notebook's payload to its run, from the callback or from the payload file.
 
-The payload is validated before any write, then the run's rows are replaced in one transaction under a lock
-on the run row, so a repeated or concurrent callback leaves exactly one set of anomalies, results and columns.
-A run that completes gets its drift against the group's previous completed run in that same transaction.
+The payload is validated and a completed run judged (`services/judges`: baselines, drift, triage) before any
+write; then the run's rows are replaced in one transaction under a lock on the run row, so a repeated or
+concurrent callback leaves exactly one set of anomalies, results and columns. Alerts go out after the commit.
 """
 
 from __future__ import annotations
@@ -22,21 +22,21 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
-from dataquality.services.alerts import alert_on_failure_streak
-from dataquality.services.drift import drift_anomalies
+from dataquality.services.alerts import alert_on_failure_streak, alert_on_new_anomalies
+from dataquality.services.judges import judge_run
+from dataquality.services.judges.triage import refresh_anomaly_counts
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.manifest import qualified_table_name
 from dataquality.services.payloads import parse_completion_payload
+from notebooks.dq_profiler.results_rows import value_text
+from dataquality.services.pii import pii_columns, withhold_column
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# The catalogue's id for potential PII (notebooks/dq_profiler/catalogue.py): such columns keep no top values,
-# and none of these metrics, which are values of the column itself.
-PII_ANOMALY_TYPE = "potential_pii"
-PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
-    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version",
+    "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version", "warnings",
 )
 
 
@@ -67,16 +67,24 @@ def complete_profile_run(
     `only_if_active` (the poll, which read the payload file), a run that became final meanwhile is left as it
     is and `RunNoLongerActive` raised: the callback got there first.
     """
-    already = ProfileRun.objects.filter(pk=profile_run_id).first()
+    already = ProfileRun.objects.filter(pk=profile_run_id).select_related("table_group").first()
     if already is not None and only_if_active and already.is_final:
         raise RunNoLongerActive(already)
     if already is not None and already.status == ProfileRunStatus.COMPLETED:
         return _kept(already, source)  # no need to read a payload that changes nothing
     data = parse_completion_payload(payload, profile_run_id=profile_run_id)
+    if already is None:
+        raise ProfileRun.DoesNotExist(f"No profile run {profile_run_id}.")
     completed_at = timezone.now()  # our clock: the payload's may be skewed (it is kept as data)
-    anomalies = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
+    reported = _anomalies(profile_run_id, data.get("anomalies", []), completed_at)
     results, columns, column_values = _results_and_columns(profile_run_id, data.get("tables"))
-    column_values = _withhold_pii_values(columns, column_values, anomalies)
+    column_values = _withhold_pii_values(columns, column_values, reported)
+    anomalies = reported
+    if data["status"] == ProfileRunStatus.COMPLETED:
+        anomalies = judge_run(
+            profile_run=already, results=results, columns=columns, column_values=column_values,
+            reported=reported, detected_at=completed_at,
+        )
 
     with transaction.atomic():
         profile_run = ProfileRun.objects.select_for_update().get(pk=profile_run_id)
@@ -89,27 +97,26 @@ def complete_profile_run(
         previous_status = profile_run.status
         for model in (ProfileAnomaly, ProfileResult, ProfileColumn, ProfileColumnValue):
             model.objects.filter(profile_run=profile_run).delete()
-        ProfileAnomaly.objects.bulk_create(anomalies, batch_size=BATCH_SIZE)
+        # Causes first: a folded anomaly refers to its cause by id.
+        ProfileAnomaly.objects.bulk_create([a for a in anomalies if a.caused_by is None], batch_size=BATCH_SIZE)
+        ProfileAnomaly.objects.bulk_create([a for a in anomalies if a.caused_by is not None], batch_size=BATCH_SIZE)
         ProfileResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
         ProfileColumn.objects.bulk_create(columns, batch_size=BATCH_SIZE)
         ProfileColumnValue.objects.bulk_create(column_values, batch_size=BATCH_SIZE)
-        drift = []
-        if data["status"] == ProfileRunStatus.COMPLETED:
-            drift = drift_anomalies(
-                profile_run=profile_run, results=results, columns=columns, column_values=column_values,
-                reported=anomalies, detected_at=completed_at,
-            )
-            ProfileAnomaly.objects.bulk_create(drift, batch_size=BATCH_SIZE)
-        _apply_outcome(profile_run, data, completed_at, anomalies, results, columns)
-        profile_run.anomaly_count += len(drift)
+        _apply_outcome(profile_run, data, completed_at, reported, results, columns)
+        profile_run.anomaly_count += len(anomalies) - len(reported)
         profile_run.save(update_fields=_RUN_FIELDS)
+        refresh_anomaly_counts(profile_run)
+        if profile_run.status == ProfileRunStatus.COMPLETED:
+            transaction.on_commit(lambda: alert_on_new_anomalies(profile_run))
 
+    announce_run_end(profile_run)
     if profile_run.status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     logger.info(
-        "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s), %d of drift",
+        "Profile run %s %s (was %s) via %s: %d table(s), %d column(s), %d anomaly row(s), %d judged on the server",
         profile_run.pk, profile_run.status, previous_status, source, len(results), len(columns),
-        len(anomalies) + len(drift), len(drift),
+        len(anomalies), len(anomalies) - len(reported),
     )
     return profile_run
 
@@ -141,6 +148,7 @@ def _apply_outcome(
     # A run is sampled when the payload says so or any of its tables was.
     profile_run.sampled = bool(data.get("sampled")) or any(table.get("sampled") for table in tables or ())
     profile_run.profile_version = data.get("profile_version") or ""
+    profile_run.warnings = data.get("warnings") or []
     profile_run.error_message = data.get("error_message") or (
         "The notebook reported a failure without a message." if data["status"] == ProfileRunStatus.FAILED else ""
     )
@@ -175,6 +183,8 @@ def _results_and_columns(
                 # A table that failed before its columns were read reports no columns and may say so itself.
                 column_count=_first_given(table.get("column_count"), len(table_columns)),
                 error=table.get("error") or None,
+                delta_version=table.get("delta_version"),
+                reused_from=table.get("reused_from"),
             )
         )
         for column in table_columns:
@@ -186,7 +196,7 @@ def _results_and_columns(
             columns.append(ProfileColumn(**names, **metrics))
             column_values.extend(
                 ProfileColumnValue(
-                    **names, column_name=column["column_name"], kind=kind, value=_as_text(entry["value"]),
+                    **names, column_name=column["column_name"], kind=kind, value=value_text(entry["value"]),
                     frequency=entry["count"], rank=rank,
                 )
                 for kind, entries in ranked.items()
@@ -195,32 +205,20 @@ def _results_and_columns(
     return results, columns, column_values
 
 
-def _as_text(value: Any) -> str | None:
-    """A top value as stored: text, with booleans as the engine writes them."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _withhold_pii_values(
     columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
 ) -> list[ProfileColumnValue]:
-    """Columns flagged as potential PII keep their counts and patterns, but no value of the data: no top values,
-    no min or max, no percentiles (an approximate percentile is one of the column's values). The engine leaves
-    these out already; this keeps the promise for any payload, whichever notebook wrote it."""
-    flagged = {
-        (anomaly.table_name, anomaly.column_name) for anomaly in anomalies if anomaly.anomaly_type == PII_ANOMALY_TYPE
-    }
+    """Columns flagged as potential PII keep their counts and patterns, but no value of the data
+    (dataquality/services/pii.py). The engine leaves these out already; this keeps the promise for any payload,
+    whichever notebook wrote it."""
+    flagged = pii_columns(anomalies)
 
     def is_flagged(row) -> bool:
         return (qualified_table_name(row.schema_name, row.table_name), row.column_name) in flagged
 
     for column in columns:
         if is_flagged(column):
-            for name in PII_WITHHELD_METRICS:
-                setattr(column, name, None)
+            withhold_column(column)
     return [entry for entry in column_values if entry.kind != ProfileColumnValue.Kind.VALUE or not is_flagged(entry)]
 
 

@@ -21,7 +21,9 @@ TAG_TABLE_GROUP = "conversioncentral_table_group_id"
 TAG_JOB_PREFIX = "conversioncentral_job_prefix"
 # The widgets the notebook reads (contract section 4), then the extras it needs without the API.
 REQUIRED_PARAMETERS = ("table_group_id", "profile_run_id", "payload_path", "callback_url", "callback_token")
-OPTIONAL_PARAMETERS = ("catalog", "schema_name", "include_mask", "exclude_mask")
+OPTIONAL_PARAMETERS = (
+    "catalog", "schema_name", "include_mask", "exclude_mask", "callback_retry_minutes", "results_schema",
+)
 
 
 # DATABRICKS_PROFILE_JOB_VIEWERS entries are `kind:name`; the kinds map to the Jobs API's principal fields.

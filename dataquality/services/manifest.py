@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import F, Subquery
 
 from dataquality.models import ProfileResult, ProfileRun, ProfileRunStatus
+from dataquality.services.previous_tables import previous_tables
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
 
 
 def build_manifest(profile_run: ProfileRun) -> dict:
-    """The group's scope and sampling, its explicit tables, the thresholds and the previous row counts.
-
-    Three queries at most: the group (none when it is already loaded), its tables, the previous counts.
+    """The group's scope and sampling, its explicit tables, the thresholds, the previous row counts, and what
+    the notebook needs to reuse tables unchanged since the last completed run (none with `force_full`).
     """
     group = profile_run.table_group
     return {
@@ -30,6 +30,7 @@ def build_manifest(profile_run: ProfileRun) -> dict:
         ],
         "thresholds": default_thresholds(),
         "previous_row_counts": previous_row_counts(profile_run),
+        "previous_tables": {} if profile_run.force_full else previous_tables(last_completed_run(profile_run)),
     }
 
 
@@ -43,14 +44,18 @@ def qualified_table_name(schema_name: str, table_name: str) -> str:
     return f"{schema_name}.{table_name}" if schema_name else table_name
 
 
-def previous_row_counts(profile_run: ProfileRun) -> dict[str, int]:
-    """`{"schema.table": row_count}` from the group's last completed run other than this one, in one query."""
-    last_completed = (
+def last_completed_run(profile_run: ProfileRun):
+    """The group's last completed run other than this one, as a query (of one run or none)."""
+    return (
         ProfileRun.objects.filter(table_group_id=profile_run.table_group_id, status=ProfileRunStatus.COMPLETED)
         .exclude(pk=profile_run.pk)
-        .order_by(F("completed_at").desc(nulls_last=True), "-created_at")
-        .values("pk")[:1]
+        .order_by(F("completed_at").desc(nulls_last=True), "-created_at")[:1]
     )
+
+
+def previous_row_counts(profile_run: ProfileRun) -> dict[str, int]:
+    """`{"schema.table": row_count}` from the group's last completed run other than this one, in one query."""
+    last_completed = last_completed_run(profile_run).values("pk")
     rows = ProfileResult.objects.filter(profile_run=Subquery(last_completed), row_count__isnull=False).values_list(
         "schema_name", "table_name", "row_count"
     )

@@ -8,6 +8,7 @@ payload that the database would refuse gets field errors instead of a database e
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections import Counter
 from typing import Any
@@ -17,7 +18,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from django.core.validators import RegexValidator
+
+from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
+from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, HIGH, LOW, MEDIUM
+
+logger = logging.getLogger(__name__)
 
 PAYLOAD_STATUSES = (ProfileRunStatus.COMPLETED, ProfileRunStatus.FAILED)
 # The payload's own shape nests 7 levels; `extra` gets room to spare, not unbounded recursion.
@@ -184,9 +191,12 @@ class PayloadTableSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProfileResult
-        fields = ("schema_name", "table_name", "row_count", "column_count", "error", "sampled", "columns")
+        fields = (
+            "schema_name", "table_name", "row_count", "column_count", "error", "sampled", "delta_version",
+            "reused_from", "columns",
+        )
         extra_kwargs = {
-            **_count_bounds(ProfileResult, ("row_count", "column_count")),
+            **_count_bounds(ProfileResult, ("row_count", "column_count", "delta_version")),
             **_keep_whitespace("schema_name", "table_name"),
         }
 
@@ -198,8 +208,28 @@ class PayloadTableSerializer(serializers.ModelSerializer):
         return columns
 
 
+SEVERITIES = (HIGH, MEDIUM, LOW)
+KNOWN_ANOMALY_TYPES = frozenset(entry.id for entry in (*ANOMALY_TYPES, *DRIFT_TYPES))
+ANOMALY_TYPE_MAX_LENGTH = 64
+_logged_unknown_types: set[str] = set()
+
+
+def _log_unknown_type_once(anomaly_type: str) -> None:
+    """A notebook synced ahead of the server may know newer types: say so once per type and process."""
+    if anomaly_type not in _logged_unknown_types and len(_logged_unknown_types) < 1000:
+        _logged_unknown_types.add(anomaly_type)
+        logger.warning("Anomaly type %r is not in this server's catalogue; kept and shown as unknown", anomaly_type)
+
+
 class PayloadAnomalySerializer(serializers.ModelSerializer):
-    """An anomaly: `table_name` is qualified (`schema.table`). Unknown types and severities are kept as given."""
+    """An anomaly: `table_name` is qualified (`schema.table`). Its severity is one of the catalogue's (any case);
+    a type the server does not know is kept (a newer notebook may know it), within a short id's characters."""
+
+    anomaly_type = serializers.CharField(
+        max_length=ANOMALY_TYPE_MAX_LENGTH,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", "Letters, digits, '_', '.' and '-' only.")],
+    )
+    severity = serializers.CharField()
 
     class Meta:
         model = ProfileAnomaly
@@ -208,6 +238,17 @@ class PayloadAnomalySerializer(serializers.ModelSerializer):
             "detected_at": {"required": False, "allow_null": True},
             **_keep_whitespace("table_name", "column_name"),
         }
+
+    def validate_severity(self, value: str) -> str:
+        severity = value.strip().lower()
+        if severity not in SEVERITIES:
+            raise serializers.ValidationError(f"Unknown severity {value[:40]!r}: one of {', '.join(SEVERITIES)}.")
+        return severity
+
+    def validate_anomaly_type(self, value: str) -> str:
+        if value not in KNOWN_ANOMALY_TYPES:
+            _log_unknown_type_once(value)
+        return value
 
 
 class CompletionPayloadSerializer(serializers.Serializer):
@@ -224,6 +265,8 @@ class CompletionPayloadSerializer(serializers.Serializer):
     sampled = serializers.BooleanField(required=False, allow_null=True)
     anomalies = PayloadAnomalySerializer(many=True, required=False)
     tables = PayloadTableSerializer(many=True, required=False)
+    # What the notebook has to say besides its results (e.g. result tables it could not write).
+    warnings = serializers.ListField(child=serializers.CharField(trim_whitespace=False), required=False, max_length=100)
 
     def validate_profile_run_id(self, value):
         expected = self.context.get("profile_run_id")

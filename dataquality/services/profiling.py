@@ -5,14 +5,17 @@ Order of steps, chosen so that nothing is lost or started twice:
 2. make sure the group's job exists with current settings (`_ensure_job`);
 3. `run-now` with `idempotency_token` = run id, so a retry (or the sweep relaunching a run stuck in
    `queued` after a crash) never starts a second Databricks run;
-4. move the run to `running` with the Databricks run id.
-A Databricks refusal in 2 or 3 marks the run `failed` with the error, so no run is left dangling.
+4. move the run to `running` with the Databricks run id (and, on a relaunch, Databricks' own start time).
+A Databricks refusal in 2 or 3 (400, 401, 403, 404) marks the run `failed` with the error. A transient error
+(429, 5xx, timeout, dropped connection) leaves it `queued` with the reason and a time for its next attempt, which
+the sweep makes with the same idempotency token (`launch_retries`); only past the launch deadline does it fail.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from django.conf import settings
@@ -21,9 +24,14 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.results_schema import results_schema_for
 from dataquality.services import job_settings as jobs
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.launch_retries import LaunchRetryPolicy
+from dataquality.services.run_states import start_time_of
+from dataquality.services.table_check import check_table_group_tables
+from dataquality.services.lineage import START, announce_run_event
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -125,6 +133,8 @@ def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
         "schema_name": group.schema_name,
         "include_mask": group.include_mask or "%",  # blank means every table, as in the manifest
         "exclude_mask": group.exclude_mask,
+        "callback_retry_minutes": str(settings.PROFILE_CALLBACK_RETRY_MINUTES),
+        "results_schema": results_schema_for(group),
     }
 
 
@@ -137,12 +147,19 @@ class DataQualityProfilingService:
 
     # --- starting runs -------------------------------------------------------------------------
 
-    def start_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfilingLaunchResult:
-        """Start one run. Raises DatabricksNotConfigured (nothing written), ActiveRunExists or LaunchFailed."""
-        client, target = self._prepare(table_group)
-        return self._start(client, target, requested_by)
+    def start_profile_for_table_group(
+        self, *, table_group: TableGroup, requested_by: str = "", force_full: bool = False
+    ) -> ProfilingLaunchResult:
+        """Start one run. Raises DatabricksNotConfigured or TableSettingsInvalid (nothing written), ActiveRunExists or
+        LaunchFailed.
 
-    def start_profile_for_dataset(self, *, dataset: Dataset, requested_by: str = "") -> list[ProfilingLaunchResult]:
+        `force_full` scans every table, even those unchanged since the group's last completed run."""
+        client, target = self._prepare(table_group)
+        return self._start(client, target, requested_by, force_full)
+
+    def start_profile_for_dataset(
+        self, *, dataset: Dataset, requested_by: str = "", force_full: bool = False
+    ) -> list[ProfilingLaunchResult]:
         """One run per group. A group with an active run keeps it (with a warning); a failed launch is reported.
 
         Every group is checked first, so a DatabricksNotConfigured for any of them starts nothing at all.
@@ -151,7 +168,7 @@ class DataQualityProfilingService:
         results = []
         for client, target in prepared:
             try:
-                results.append(self._start(client, target, requested_by))
+                results.append(self._start(client, target, requested_by, force_full))
             except ActiveRunExists as exc:
                 warning = f"Table group {target.table_group.pk} already has an active run; no new run was started."
                 results.append(ProfilingLaunchResult(exc.profile_run, [warning]))
@@ -159,19 +176,18 @@ class DataQualityProfilingService:
                 results.append(ProfilingLaunchResult(exc.profile_run, [exc.profile_run.error_message]))
         return results
 
-    def relaunch(self, profile_run: ProfileRun, *, fail_on_transient: bool = True) -> ProfilingLaunchResult:
+    def relaunch(self, profile_run: ProfileRun) -> ProfilingLaunchResult:
         """Submit a run still `queued` again, with the same idempotency token (used by the sweep).
 
-        With `fail_on_transient=False`, a 429, 5xx or timeout leaves the run queued for the next attempt
-        and propagates; only a refusal marks it failed.
+        Databricks may have started the run at an earlier attempt, so its `started_at` is Databricks' own.
         """
         client = self.client_for(profile_run.table_group)
         target = ProfilingTarget.for_table_group(profile_run.table_group)
-        return self._launch(client, target, profile_run, fail_on_transient=fail_on_transient)
+        return self._launch(client, target, profile_run, ask_start_time=True)
 
     def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
         """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
-        anything is written."""
+        anything is written; then the dry check of its tables (`TableSettingsInvalid` when it would profile none)."""
         problems: list[str] = []
         try:
             client = self.client_for(table_group)
@@ -184,14 +200,17 @@ class DataQualityProfilingService:
             problems += exc.problems
         if problems:
             raise DatabricksNotConfigured(*problems)
+        check_table_group_tables(table_group=table_group, client_factory=lambda connection: client)
         return client, target
 
-    def _start(self, client: DatabricksClient, target: ProfilingTarget, requested_by: str) -> ProfilingLaunchResult:
-        profile_run = self._create_run(target.table_group, requested_by)
+    def _start(
+        self, client: DatabricksClient, target: ProfilingTarget, requested_by: str, force_full: bool = False
+    ) -> ProfilingLaunchResult:
+        profile_run = self._create_run(target.table_group, requested_by, force_full)
         return self._launch(client, target, profile_run)
 
-    def _create_run(self, table_group: TableGroup, requested_by: str) -> ProfileRun:
-        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150])
+    def _create_run(self, table_group: TableGroup, requested_by: str, force_full: bool = False) -> ProfileRun:
+        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150], force_full=force_full)
         profile_run.payload_path = payload_path_for(profile_run)
         try:
             with transaction.atomic():
@@ -204,7 +223,7 @@ class DataQualityProfilingService:
         return profile_run
 
     def _launch(
-        self, client: DatabricksClient, target: ProfilingTarget, profile_run: ProfileRun, *, fail_on_transient: bool = True
+        self, client: DatabricksClient, target: ProfilingTarget, profile_run: ProfileRun, *, ask_start_time: bool = False
     ) -> ProfilingLaunchResult:
         warnings: list[str] = []
         try:
@@ -217,11 +236,37 @@ class DataQualityProfilingService:
                 job_id = self._create_job(client, target)
                 answer = self._launch_run(client, job_id, profile_run)
         except DatabricksError as exc:
-            if not (exc.permanent or fail_on_transient):
-                raise
-            self._mark_launch_failed(profile_run, exc)
+            if exc.permanent:
+                self._mark_launch_failed(profile_run, f"Databricks refused the launch: {exc}")
+                raise LaunchFailed(profile_run) from exc
+            return self._defer_launch(profile_run, exc, warnings)
+        started_at = self._databricks_start_time(client, answer) if ask_start_time else None
+        self._mark_running(client, profile_run, job_id, answer, warnings, started_at)
+        return ProfilingLaunchResult(profile_run, warnings)
+
+    def _defer_launch(self, profile_run: ProfileRun, exc: DatabricksError, warnings: list[str]) -> ProfilingLaunchResult:
+        """Leave the run queued for the sweep's next attempt; past the launch deadline, fail it."""
+        policy = LaunchRetryPolicy.from_settings()
+        attempts = profile_run.launch_attempts + 1
+        next_at = policy.next_attempt_at(
+            created_at=profile_run.created_at, attempts=attempts, error=exc, now=timezone.now()
+        )
+        if next_at is None:
+            minutes = int(policy.deadline.total_seconds() // 60)
+            self._mark_launch_failed(
+                profile_run, f"Databricks did not accept the launch within {minutes} minutes: {exc}"
+            )
             raise LaunchFailed(profile_run) from exc
-        self._mark_running(client, profile_run, job_id, answer, warnings)
+        reason = (
+            f"Databricks could not take the launch yet ({exc}); attempt {attempts + 1} at "
+            f"{next_at:%Y-%m-%d %H:%M:%S} UTC, until {policy.gives_up_at(profile_run.created_at):%H:%M:%S} UTC."
+        )
+        ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
+            error_message=reason[:10_000], next_launch_at=next_at, launch_attempts=attempts
+        )
+        profile_run.refresh_from_db()
+        logger.warning("Profile run %s stays queued: %s", profile_run.pk, reason)
+        warnings.append(reason)
         return ProfilingLaunchResult(profile_run, warnings)
 
     # --- the job -------------------------------------------------------------------------------
@@ -277,20 +322,39 @@ class DataQualityProfilingService:
     def _launch_run(self, client: DatabricksClient, job_id: str, profile_run: ProfileRun) -> dict:
         return client.run_now(job_id, job_parameters(profile_run), idempotency_token=str(profile_run.pk))
 
+    @staticmethod
+    def _databricks_start_time(client: DatabricksClient, answer: dict) -> datetime | None:
+        """When Databricks started the run run-now answered with (an earlier attempt's run, for a repeated token);
+        None when it cannot say now: the sweep's first poll takes it then."""
+        try:
+            return start_time_of(client.get_run(answer["run_id"]))
+        except DatabricksError as exc:
+            logger.warning("Could not read the start time of Databricks run %s: %s", answer["run_id"], exc)
+            return None
+
     def _mark_running(
-        self, client: DatabricksClient, profile_run: ProfileRun, job_id: str, answer: dict, warnings: list[str]
+        self,
+        client: DatabricksClient,
+        profile_run: ProfileRun,
+        job_id: str,
+        answer: dict,
+        warnings: list[str],
+        started_at: datetime | None = None,
     ) -> None:
         run_id = str(answer["run_id"])
-        now = timezone.now()
         values = {
             "status": ProfileRunStatus.RUNNING,
             "databricks_run_id": run_id,
             "databricks_job_id": str(job_id),
             "run_page_url": f"{client.host}/jobs/{job_id}/runs/{run_id}",
-            "started_at": profile_run.started_at or now,
+            "started_at": started_at or profile_run.started_at or timezone.now(),
+            "error_message": "",  # the reason a deferred launch waited
+            "next_launch_at": None,
         }
         moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(**values)
         profile_run.refresh_from_db()
+        if moved:
+            announce_run_event(profile_run, START)
         if not moved and profile_run.status == ProfileRunStatus.CANCELED:
             # Canceled by a user while we were submitting: stop what Databricks just started.
             warnings.append("The run was canceled while it was being submitted; the Databricks run was canceled too.")
@@ -300,12 +364,11 @@ class DataQualityProfilingService:
                 logger.warning("Could not cancel Databricks run %s of canceled profile run %s", run_id, profile_run.pk)
 
     @staticmethod
-    def _mark_launch_failed(profile_run: ProfileRun, exc: DatabricksError) -> None:
-        message = f"Databricks refused the launch: {exc}"
+    def _mark_launch_failed(profile_run: ProfileRun, message: str) -> None:
         moved = ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
-            status=ProfileRunStatus.FAILED, error_message=message, completed_at=timezone.now()
+            status=ProfileRunStatus.FAILED, error_message=message[:10_000], completed_at=timezone.now(), next_launch_at=None
         )
         profile_run.refresh_from_db()
-        logger.warning("Profile run %s failed to launch: %s", profile_run.pk, exc)
+        logger.warning("Profile run %s failed to launch: %s", profile_run.pk, message)
         if moved:
             alert_on_failure_streak(profile_run)

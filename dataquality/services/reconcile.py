@@ -5,8 +5,11 @@ The sweep (`services/sweep.py`) calls `reconcile_profile_run` for each run it cl
 forward in one conditional update, so a callback that lands meanwhile wins.
 
 What happens to a run (contract sections 7 and 9):
-- `queued` past the grace period: submitted again with the same idempotency token (at most one Databricks run);
-- `running`: `jobs/runs/get` and `translate_state`. Success reads the payload from `payload_path` and completes
+- `queued` past the grace period, or past the time its deferred launch set for the next attempt: submitted again
+  with the same idempotency token (at most one Databricks run); a transient error defers it again
+  (`launch_retries`), a refusal fails it;
+- `running`: `jobs/runs/get` and `translate_state`; Databricks' `start_time` becomes `started_at`, so the timeout
+  counts from when Databricks started the run. Success reads the payload from `payload_path` and completes
   the run as the callback would; a failed, canceled or skipped run takes that state with Databricks' reason; a
   run Databricks does not know fails; a live or unknown state leaves the run alone;
 - past `PROFILE_RUN_TIMEOUT_MINUTES` and still live: canceled on Databricks, then failed (a late callback may
@@ -31,9 +34,10 @@ from dataquality.databricks import DatabricksClient, DatabricksNotFound, Databri
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.alerts import alert_on_failure_streak
 from dataquality.services.completion import RunCanceled, RunNoLongerActive, complete_profile_run
+from dataquality.services.lineage import announce_run_end
 from dataquality.services.payloads import parse_completion_payload, parse_json_document
 from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
-from dataquality.services.run_states import translate_state
+from dataquality.services.run_states import start_time_of, translate_state
 from dataquality.services.workspaces import get_client
 
 logger = logging.getLogger(__name__)
@@ -53,6 +57,7 @@ class Outcome(StrEnum):
 class Reconciled:
     outcome: Outcome
     detail: str = ""
+    databricks_error: bool = False  # left for a later sweep because Databricks could not answer
 
     def __str__(self) -> str:
         return f"{self.outcome} ({self.detail})" if self.detail else str(self.outcome)
@@ -105,6 +110,7 @@ def reconcile_profile_run(
     except DatabricksNotFound:
         reason = f"Databricks does not know run {profile_run.databricks_run_id} (any more)."
         return _finish(profile_run, ProfileRunStatus.FAILED, reason, dry_run)
+    _adopt_start_time(profile_run, answer, dry_run)
     state = translate_state(answer)
     if state.status == ProfileRunStatus.COMPLETED:
         return _apply_payload(client, profile_run, dry_run)
@@ -120,7 +126,7 @@ def reconcile_profile_run(
 
 def poll_profile_run(*, profile_run: ProfileRun, client_factory=get_client) -> str:
     """Reconcile one run now, whatever its deadlines say (for `start_profile_run --wait`); what happened, as text."""
-    if profile_run.status == ProfileRunStatus.QUEUED:
+    if profile_run.status == ProfileRunStatus.QUEUED and profile_run.next_launch_at is None:
         return "untouched (not submitted yet)"
     result = reconcile_profile_run(profile_run=profile_run, client_factory=client_factory)
     ProfileRun.objects.filter(pk=profile_run.pk).update(last_polled_at=timezone.now())
@@ -132,19 +138,33 @@ def _reconcile_queued(profile_run, dry_run, client_factory, deadlines: Deadlines
         minutes = int(deadlines.timeout.total_seconds() // 60)
         reason = f"Timed out: Databricks did not accept the run within {minutes} minutes."
         return _finish(profile_run, ProfileRunStatus.FAILED, reason, dry_run)
-    if profile_run.created_at > now - deadlines.queued_grace:
+    if profile_run.next_launch_at is not None and profile_run.next_launch_at > now:
+        return Reconciled(Outcome.UNTOUCHED, f"queued, next launch attempt at {profile_run.next_launch_at:%H:%M:%S} UTC")
+    if profile_run.next_launch_at is None and profile_run.created_at > now - deadlines.queued_grace:
         return Reconciled(Outcome.UNTOUCHED, "queued, launch still in progress")
     if dry_run:
         return Reconciled(Outcome.RELAUNCHED, "would submit again with the same idempotency token")
     try:
-        result = DataQualityProfilingService(client_factory).relaunch(profile_run, fail_on_transient=False)
-    except LaunchFailed as exc:  # Databricks refused for good: the service marked the run failed
+        result = DataQualityProfilingService(client_factory).relaunch(profile_run)
+    except LaunchFailed as exc:  # refused, or still not accepted at the launch deadline: the run is failed
         return Reconciled(Outcome.FAILED, str(exc))
     run = result.profile_run
+    if run.status == ProfileRunStatus.QUEUED:  # a transient error again: the service set the next attempt
+        return Reconciled(Outcome.UNTOUCHED, run.error_message, databricks_error=True)
     if run.status != ProfileRunStatus.RUNNING:  # canceled (or completed) while we were submitting
         return Reconciled(Outcome.UNTOUCHED, f"{run.status} meanwhile")
     logger.info("Profile run %s was stuck in queued; relaunched as Databricks run %s", run.pk, run.databricks_run_id)
     return Reconciled(Outcome.RELAUNCHED, f"Databricks run {run.databricks_run_id}")
+
+
+def _adopt_start_time(profile_run: ProfileRun, answer: dict, dry_run: bool) -> None:
+    """`started_at` is when Databricks started the run, which an earlier, lost launch attempt may have done."""
+    started_at = start_time_of(answer)
+    if started_at is None or started_at == profile_run.started_at:
+        return
+    profile_run.started_at = started_at
+    if not dry_run:
+        ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.RUNNING).update(started_at=started_at)
 
 
 def _apply_payload(client: DatabricksClient, profile_run: ProfileRun, dry_run: bool) -> Reconciled:
@@ -197,6 +217,7 @@ def _finish(profile_run: ProfileRun, status: str, error_message: str, dry_run: b
     if not moved:
         return Reconciled(Outcome.UNTOUCHED, f"{profile_run.status} meanwhile")
     logger.info("Profile run %s is %s: %s", profile_run.pk, status, error_message)
+    announce_run_end(profile_run)
     if status == ProfileRunStatus.FAILED:
         alert_on_failure_streak(profile_run)
     return Reconciled(Outcome(status), error_message)

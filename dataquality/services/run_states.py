@@ -8,6 +8,7 @@ still going: the sweep asks again later rather than failing a run on a new Datab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from dataquality.models import ProfileRunStatus
 
@@ -68,3 +69,11 @@ def translate_state(run: dict) -> TranslatedState:
     if life_cycle == "TERMINATED" and result in canceled:
         return TranslatedState(ProfileRunStatus.CANCELED, _describe(life_cycle, result, message))
     return TranslatedState(ProfileRunStatus.FAILED, _describe(life_cycle, result, message))
+
+
+def start_time_of(run: dict) -> datetime | None:
+    """When Databricks started the run (`start_time`, epoch milliseconds), or None when the answer does not say."""
+    start_time = (run or {}).get("start_time")
+    if not isinstance(start_time, int | float) or isinstance(start_time, bool) or start_time <= 0:
+        return None
+    return datetime.fromtimestamp(start_time / 1000, tz=timezone.utc)

@@ -36,15 +36,16 @@ def _non_null(column: Column) -> int:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{part} of {whole} ({part / whole:.1%})"
+    # Counts with thousands separators, as the report's tables print them.
+    return f"{part:,} of {whole:,} ({part / whole:.1%})"
 
 
 def _no_values(column: Column, context: Context) -> Finding | None:
     non_null = _non_null(column)
     if non_null == 0:
-        return Finding(f"All {column['row_count']} values are null")
+        return Finding(f"All {column['row_count']:,} values are null")
     if column["general_type"] == "text" and column["blank_count"] == non_null:
-        return Finding(f"All {non_null} non-null values are blank or dummy tokens")
+        return Finding(f"All {non_null:,} non-null values are blank or dummy tokens")
     return None
 
 
@@ -115,7 +116,7 @@ def _unlikely_date_values(column: Column, context: Context) -> Finding | None:
         return None
     reasons = []
     if column["before_1900_count"]:
-        reasons.append(f"{column['before_1900_count']} values before 1900-01-01 (minimum {column['min_value']})")
+        reasons.append(f"{column['before_1900_count']:,} values before 1900-01-01 (minimum {column['min_value']})")
     latest_likely = _add_years(context.today, int(context.thresholds["unlikely_date_max_years_ahead"]))
     if _leading_date(column["max_value"]) > latest_likely:
         reasons.append(f"maximum {column['max_value']} is after {latest_likely.isoformat()}")
@@ -156,7 +157,7 @@ def _potential_pii(column: Column, context: Context) -> Finding | None:
 def _constant_column(column: Column, context: Context) -> Finding | None:
     if column["row_count"] < 2 or column["distinct_count"] != 1 or _no_values(column, context):
         return None
-    return Finding(f"One distinct value over {_non_null(column)} non-null values")
+    return Finding(f"One distinct value over {_non_null(column):,} non-null values")
 
 
 def _duplicate_key_values(column: Column, context: Context) -> Finding | None:
@@ -164,8 +165,8 @@ def _duplicate_key_values(column: Column, context: Context) -> Finding | None:
     if not duplicated:
         return None
     return Finding(
-        f"{duplicated} values occur more than once in a key-like column "
-        f"({column['distinct_count']} distinct of {_non_null(column)} non-null values)"
+        f"{duplicated:,} values occur more than once in a key-like column "
+        f"({column['distinct_count']:,} distinct of {_non_null(column):,} non-null values)"
     )
 
 

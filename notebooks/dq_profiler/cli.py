@@ -1,13 +1,18 @@
 """Profile local parquet or CSV files into a payload document: the engine without Databricks.
 
     python -m notebooks.dq_profiler --table sales.orders=data/orders.parquet --table customers=data/c.csv \\
-        --output payload.json [--sample-percent 10 --sample-min-rows 10000]
+        --output payload.json [--sample-percent 10 --sample-min-rows 10000] \\
+        [--results-dir lakehouse --profile-run-id ID]
+
+With `--results-dir`, the run's rows also go to the five result tables of docs/lakehouse.md, as Delta tables
+(delta-rs) under `DIR/<table name>`; a rerun with the same `--profile-run-id` replaces that run's rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", required=True, type=Path, help="where to write the payload JSON")
     parser.add_argument("--sample-percent", type=_sample_percent, help="profile this percentage of each table")
     parser.add_argument("--sample-min-rows", type=_non_negative_int, help="never sample below this many rows")
+    parser.add_argument("--results-dir", type=Path, help="also write the result tables as Delta tables here")
+    parser.add_argument(
+        "--profile-run-id", default=None, help="the run's id in the result tables (default: a new UUID)"
+    )
     return parser
 
 
@@ -82,6 +91,15 @@ def main(argv: Sequence[str] | None = None, *, spark=None) -> int:
 
         spark = local_spark_session("dq-profiler-cli")
     payload = profile_tables(spark, sources, options)
+    if args.results_dir:
+        from .results_writers import DeltaRsWriter
+        from .runtime.results import record_results
+
+        profile_run_id = args.profile_run_id or str(uuid.uuid4())
+        payload = record_results(
+            {**payload, "profile_run_id": profile_run_id}, lambda: DeltaRsWriter(args.results_dir),
+            target=str(args.results_dir), profile_run_id=profile_run_id, table_group_id=None,
+        )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(

@@ -21,6 +21,7 @@ from .anomalies import detect_anomalies, detect_run_anomalies
 from .columns import TEXT, ColumnSpec, column_specs
 from .functional_types import infer_functional_type
 from .pass_one import run_pass_one
+from .pii import POTENTIAL_PII, WITHHELD_METRICS
 from .pass_two import PassTwoResult, add_boolean_values, plan_pass_two, run_pass_two
 from .sampling import SAMPLE_SEED, sample_fraction, scale_counts
 from .text_checks import COUNT_CHECK_NAMES
@@ -180,17 +181,13 @@ def _standardized_matches(spec: ColumnSpec, pass_two: PassTwoResult) -> dict[str
     return {"standardized_match_value_count": values, "standardized_match_form_count": forms}
 
 
-# Metrics that are values of the column itself (an approximate percentile is one of its values).
-_PII_WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75")
-
-
 def _withhold_pii_values(table: dict[str, Any]) -> None:
     """A column flagged as potential PII keeps its counts and patterns, but no value of its data."""
-    flagged = {a["column_name"] for a in table["anomalies"] if a["anomaly_type"] == "potential_pii"}
+    flagged = {a["column_name"] for a in table["anomalies"] if a["anomaly_type"] == POTENTIAL_PII}
     for column in table["columns"]:
         if column["column_name"] in flagged:
             column["top_values"] = []
-            column.update(dict.fromkeys(_PII_WITHHELD_METRICS))
+            column.update(dict.fromkeys(WITHHELD_METRICS))
 
 
 def _failed_table(source: TableSource, error: Exception) -> dict[str, Any]:

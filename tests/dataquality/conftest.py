@@ -15,14 +15,14 @@ def callback_secret(settings) -> str:
 @pytest.fixture
 def permitted_client(django_user_model):
     """`permitted_client("change_tablegroup", ...)`: a token client of a user holding just those permissions,
-    whatever roles the deployment ships."""
+    whatever roles the deployment ships, plus the grant of the default workspace (`use_default_workspace`)."""
     from django.contrib.auth.models import Permission
 
     from tests.conftest import _token_client
 
     def make(*codenames: str):
         user = django_user_model.objects.create_user(username=f"holder-{len(codenames)}-{'-'.join(codenames)}"[:150])
-        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="dataquality", codename__in=codenames))
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="dataquality", codename__in=[*codenames, "use_default_workspace"]))
         return _token_client(user)
 
     return make

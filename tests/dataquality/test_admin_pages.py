@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun
+from tests.dataquality.workspace import JOBS
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,12 @@ def permission(codename: str) -> Permission:
 
 @pytest.fixture
 def staff_with(client, django_user_model):
-    """A logged-in staff user holding exactly the given permissions."""
+    """A logged-in staff user holding exactly the given permissions, and the grant of the default workspace."""
 
     def make(*codenames: str):
         member = django_user_model.objects.create_user(username=f"engineer{len(codenames)}", is_staff=True)
-        member.user_permissions.set([permission(codename) for codename in codenames])
+        default_workspace = Permission.objects.get(content_type__app_label="dataquality", codename="use_default_workspace")
+        member.user_permissions.set([*(permission(codename) for codename in codenames), default_workspace])
         client.force_login(member)
         return client
 
@@ -196,6 +198,19 @@ def test_start_button_starts_a_run_and_opens_it(admin_client, table_group, works
     assert started.status == "running" and started.requested_by == "root"
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:dataquality_profilerun_change", args=[started.pk])
+
+
+def test_start_button_reports_a_launch_left_queued_after_a_429(admin_client, table_group, workspace):
+    workspace.no_existing_jobs()
+    workspace.mock.post(f"{JOBS}/create", status=429, json={"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "Slow down"})
+
+    response = admin_client.post(
+        reverse("admin:dataquality_tablegroup_start_profile_run", args=[table_group.pk]), follow=True
+    )
+
+    assert ProfileRun.objects.get().status == "queued"
+    (message,) = [str(message) for message in response.context["messages"]]
+    assert "queued. Databricks could not take the launch yet" in message
 
 
 def test_start_button_reports_an_active_run(admin_client, table_group, workspace):

@@ -90,14 +90,15 @@ def test_the_group_form_offers_and_accepts_only_granted_connections(staff_operat
     assert table_group.connection == granted
 
 
-def test_a_group_on_an_ungranted_connection_is_read_only_for_an_operator(staff_operator, table_group, prod):
+def test_a_group_on_an_ungranted_connection_is_not_there_for_an_operator(staff_operator, table_group, prod):
     TableGroup.objects.filter(pk=table_group.pk).update(connection=prod)
     url = reverse("admin:dataquality_tablegroup_change", args=[table_group.pk])
 
-    assert staff_operator.get(url).status_code == 200  # may view it
+    not_found = staff_operator.get(url)  # the admin's answer to an unknown id: back to the index, with a message
+    assert not_found.status_code == 302 and not_found["Location"] == reverse("admin:index")
     response = staff_operator.post(url, {"dataset": table_group.dataset_id, "name": "x", "schema_name": "hr", "connection": ""})
 
-    assert response.status_code == 403
+    assert response.status_code == 302
     table_group.refresh_from_db()
     assert table_group.schema_name == "sales" and table_group.connection == prod
 
@@ -119,3 +120,53 @@ def test_results_stay_read_only_for_the_admin_role(client, django_user_model, ta
     assert staff_admin.get(reverse("admin:dataquality_profilerun_add")).status_code == 403
     column.refresh_from_db()
     assert column.column_name == "id"
+
+
+def _anomaly(group):
+    from django.utils import timezone
+
+    from dataquality.models import ProfileAnomaly
+
+    run = ProfileRun.objects.create(table_group=group, status="completed")
+    return ProfileAnomaly.objects.create(
+        profile_run=run, table_name="sales.orders", anomaly_type="constant_column", severity="low",
+        description="one value", detected_at=timezone.now(), fingerprint="f" * 40,
+    )
+
+
+def test_an_operator_triages_in_the_admin_on_granted_workspaces_only(staff_operator, table_group, prod):
+    mine = _anomaly(table_group)
+    theirs = _anomaly(TableGroup.objects.create(dataset=table_group.dataset, name="prod", schema_name="s", connection=prod))
+    run_action(staff_operator, "profileanomaly", "dismiss", [mine.pk, theirs.pk])
+    mine.refresh_from_db(), theirs.refresh_from_db()
+    assert (mine.disposition, mine.disposition_by, theirs.disposition) == ("dismissed", "staff-dq_operator", "open")
+    page = staff_operator.get(reverse("admin:dataquality_profileanomaly_changelist") + "?standing=dismissed")
+    assert "dismissed by staff-dq_operator" in page.content.decode()
+
+
+def test_a_viewer_is_offered_no_triage_action(staff_viewer, table_group):
+    anomaly = _anomaly(table_group)
+    page = staff_viewer.get(reverse("admin:dataquality_profileanomaly_changelist"))
+    assert 'value="dismiss"' not in page.content.decode()
+    run_action(staff_viewer, "profileanomaly", "dismiss", [anomaly.pk])
+    anomaly.refresh_from_db()
+    assert anomaly.disposition == "open"
+
+
+def test_without_the_default_workspaces_grant_a_new_group_needs_a_granted_connection(client, django_user_model, table_group, prod):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="staff-no-default", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(group__name="dq_operator").exclude(codename="use_default_workspace"))
+    prod.allowed_users.add(user)
+    client.force_login(user)
+    form = {"dataset": table_group.dataset_id, "name": "ledger", "schema_name": "fin", "include_mask": "%",
+            "schedule_timezone": "UTC", "sensitivity": "medium", "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
+            "profile_runs-TOTAL_FORMS": "0", "profile_runs-INITIAL_FORMS": "0"}
+
+    refused = client.post(reverse("admin:dataquality_tablegroup_add"), {**form, "connection": ""})
+
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    assert not TableGroup.objects.filter(name="ledger").exists()
+    client.post(reverse("admin:dataquality_tablegroup_add"), {**form, "connection": prod.pk})
+    assert TableGroup.objects.get(name="ledger").connection == prod

@@ -241,8 +241,8 @@ def test_run_list_rows_filters_and_order(viewer_client, table_group):
     assert [row["profile_run_id"] for row in rows] == [str(newer.pk), str(older.pk)]
     assert set(rows[0]) == {
         "profile_run_id", "table_group_id", "status", "created_at", "started_at", "completed_at", "duration_ms",
-        "row_count", "anomaly_count", "databricks_run_id", "databricks_job_id", "run_page_url", "payload_path",
-        "error_message",
+        "row_count", "anomaly_count", "open_anomaly_count", "new_anomaly_count", "databricks_run_id",
+        "databricks_job_id", "run_page_url", "payload_path", "error_message",
     }
     assert rows[1]["duration_ms"] == 2000
     assert [r["status"] for r in viewer_client.get("/data-quality/profile-runs", {"status": "failed"}).json()["results"]] == ["failed"]
@@ -267,12 +267,18 @@ def test_run_detail_counts_anomalies_by_severity(viewer_client, table_group):
     for severity in ("high", "high", "low"):
         ProfileAnomaly.objects.create(profile_run=run, table_name="s.t", anomaly_type="x", severity=severity, description="d", detected_at=now)
     body = viewer_client.get(f"/data-quality/profile-runs/{run.pk}").json()
-    assert body["anomaly_counts_by_severity"] == {"high": 2, "low": 1}
+    assert body["anomaly_counts_by_severity"] == {"high": 2, "medium": 0, "low": 1}
+
+
+def test_a_run_without_anomalies_counts_zero_for_every_severity(viewer_client, table_group):
+    body = viewer_client.get(f"/data-quality/profile-runs/{make_run(table_group).pk}").json()
+
+    assert body["anomaly_counts_by_severity"] == {"high": 0, "medium": 0, "low": 0}
 
 
 def test_run_detail_reads_the_run_once(viewer_client, table_group, django_assert_num_queries):
     run = make_run(table_group)
-    with django_assert_num_queries(5):  # auth, the user's and its groups' permissions, the run, the counts
+    with django_assert_num_queries(6):  # auth, the permissions of the user and its groups, the run, the counts, reused tables
         assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}").status_code == 200
 
 
@@ -317,6 +323,17 @@ def test_run_results_nest_columns_under_their_tables(viewer_client, table_group)
     assert column["column_name"] == "status"
     assert column["top_values"] == [{"value": "open", "count": 3}, {"value": "closed", "count": 2}]
     assert column["top_patterns"] == [{"value": "aaaa", "count": 5}]
+
+
+def test_run_results_give_every_metric_in_one_shape_beside_the_others(viewer_client, table_group):
+    run = make_run(table_group)
+    add_profiled_table(run, "orders", ["status"])
+    ProfileColumn.objects.filter(profile_run=run).update(null_count=1, extra={"email_like_count": 4})
+
+    (column,) = viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").json()["tables"][0]["columns"]
+
+    assert column["null_count"] == 1 and column["email_like_count"] == 4
+    assert "extra" not in column
 
 
 def test_run_results_query_count_does_not_grow_with_tables(viewer_client, table_group, django_assert_max_num_queries):

@@ -8,6 +8,7 @@ def test_check_deploy_refuses_the_development_secret_key(settings):
     from django.core.management.base import SystemCheckError
 
     settings.DEBUG = False
+    settings.SECRET_KEY = settings.DEVELOPMENT_SECRET_KEY  # the settings refuse it at start; Django's check too
     with pytest.raises(SystemCheckError, match="SECRET_KEY"):
         call_command("check", deploy=True, fail_level="WARNING")
 

@@ -127,11 +127,11 @@ def test_descriptions_state_the_figures():
     group = make_table_group()
     complete(group, BASELINE)
     second = complete(group, PLANTED["row_count_drop"][1]())
-    assert second.anomalies.get().description == "400 rows, down 60.0% from 1000 in the previous completed run"
+    assert second.anomalies.get().description == "400 rows, down 60.0% from 1,000 in the previous completed run"
     third = complete(group, PLANTED["vanished_top_value"][1]())
     # Compared with the second run: back from 400 to 1000 rows, and 'pending' gone from the status column.
     assert third.anomalies.get(anomaly_type="row_count_growth").description == (
-        "1000 rows, up 150.0% from 400 in the previous completed run"
+        "1,000 rows, up 150.0% from 400 in the previous completed run"
     )
     assert third.anomalies.get(anomaly_type="vanished_top_value").description == "Values no longer present: 'pending'"
 
@@ -272,7 +272,9 @@ def test_drift_shows_on_the_run_report_with_its_catalogue_name(client, django_us
     complete(group, BASELINE)
     second = complete(group, PLANTED["null_share_increase"][1]())
     viewer = django_user_model.objects.create_user(username="report-reader")
-    viewer.user_permissions.add(Permission.objects.get(codename="view_profilerun", content_type__app_label="dataquality"))
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_profilerun", "use_default_workspace"], content_type__app_label="dataquality")
+    )
     client.force_login(viewer)
 
     page = client.get(f"/data-quality/profile-runs/{second.pk}/report").content.decode()

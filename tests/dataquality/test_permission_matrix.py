@@ -18,7 +18,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from dataquality.models import Connection, Dataset, ProfileRun, Table, TableGroup
+from django.utils import timezone
+
+from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, Table, TableGroup
 from tests.conftest import user_as
 from tests.dataquality.workspace import HOST
 
@@ -72,6 +74,11 @@ MATRIX: dict[tuple[str, str], frozenset] = {
     ("/data-quality/table-groups/{pk}", "PATCH"): OPERATOR,
     ("/data-quality/table-groups/{pk}", "DELETE"): ADMIN,
     ("/data-quality/table-groups/{pk}/profile-runs", "POST"): OPERATOR,
+    ("/data-quality/table-groups/{pk}/history", "GET"): VIEWER,
+    ("/data-quality/table-groups/{pk}/report", "GET"): VIEWER,  # the group page
+    ("/data-quality/runs", "GET"): VIEWER,  # the runs page
+    ("/data-quality/anomalies/{pk}/disposition", "POST"): OPERATOR,  # triage_profileanomaly and a grant
+    ("/data-quality/anomalies/{pk}/triage", "POST"): OPERATOR,  # the report's triage form, then back to the report
     ("/data-quality/tables", "GET"): VIEWER,
     ("/data-quality/tables", "POST"): OPERATOR,
     ("/data-quality/tables/{pk}", "GET"): VIEWER,
@@ -151,8 +158,12 @@ def objects(db):
     group = TableGroup.objects.create(dataset=dataset, name="orders", catalog="main", schema_name="sales")
     table = Table.objects.create(table_group=group, schema_name="sales", table_name="orders")
     run = ProfileRun.objects.create(table_group=group, status="completed")
+    anomaly = ProfileAnomaly.objects.create(
+        profile_run=run, table_name="sales.orders", anomaly_type="constant_column", severity="low",
+        description="one value", detected_at=timezone.now(),
+    )
     connection = Connection.objects.create(name="spare", host=HOST, secret_ref="DATABRICKS_SECRET_REF_SPARE")
-    return {"dataset": dataset, "group": group, "table": table, "run": run, "connection": connection}
+    return {"dataset": dataset, "group": group, "table": table, "run": run, "connection": connection, "anomaly": anomaly}
 
 
 def _user(role_name: str, django_user_model):
@@ -164,6 +175,7 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
     pk = {
         "connections": objects["connection"].pk, "datasets": objects["dataset"].pk, "table-groups": objects["group"].pk,
         "tables": objects["table"].pk, "profile-runs": objects["run"].pk, "testgen": objects["run"].pk,
+        "anomalies": objects["anomaly"].pk,
     }.get(resource)
     path = route.replace("{pk}", str(pk)).replace("{profile_run_id}", str(pk)).replace("{table_name}", "sales.orders")
     bodies = {
@@ -171,13 +183,16 @@ def _path_and_body(route: str, method: str, objects) -> tuple[str, dict | None]:
         "datasets": {"name": "Finance"},
         "table-groups": {"dataset": objects["dataset"].pk, "name": "ledger", "schema_name": "fin"},
         "tables": {"table_group": objects["group"].pk, "schema_name": "sales", "table_name": "lines"},
+        "anomalies": {"disposition": "confirmed", "note": "known"},
     }
+    if path.endswith("/history"):
+        path += "?metric=row_count&table=sales.orders"
     body = bodies.get(resource) if method in ("POST", "PUT", "PATCH") and not path.endswith(("profile-runs", "cancel")) else None
     return path, body
 
 
 def _is_rest(path: str) -> bool:
-    view_class = getattr(resolve(path).func, "cls", None)
+    view_class = getattr(resolve(path.partition("?")[0]).func, "cls", None)
     return view_class is not None and issubclass(view_class, APIView)
 
 
@@ -219,3 +234,99 @@ def test_the_admin_site_is_for_staff(client, role_name, django_user_model):
         assert response.status_code == 200
     else:
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+# --- reads, with and without a grant on the connection ---------------------------------------------------
+# A user sees a connection's groups, tables, runs and what they found only with a grant on it: lists leave the
+# rows out, details answer 404 (README, "Reading needs a grant").
+
+READ_LISTS = {  # list path → how to find the object in its answer
+    "/data-quality/table-groups": "group",
+    "/data-quality/tables": "table",
+    "/data-quality/profile-runs": "run",
+}
+READ_DETAILS = [
+    "/data-quality/table-groups/{group}",
+    "/data-quality/tables/{table}",
+    "/data-quality/profile-runs/{run}",
+    "/data-quality/profile-runs/{run}/anomalies",
+    "/data-quality/profile-runs/{run}/results",
+    "/data-quality/profile-runs/{run}/report",
+    "/data-quality/profile-runs/{run}/report/tables/payroll.salaries",
+]
+ADMIN_LISTS = {  # the admin's changelists, and what each row of ours shows
+    "/admin/dataquality/tablegroup/": "payroll-group",
+    "/admin/dataquality/table/": "salaries",
+    "/admin/dataquality/profilerun/": "payroll-group",
+    "/admin/dataquality/profileanomaly/": "payroll_anomaly",
+    "/admin/dataquality/profilecolumn/": "payroll_column",
+}
+ADMIN_DETAILS = ["/admin/dataquality/tablegroup/{group}/change/", "/admin/dataquality/profilerun/{run}/change/"]
+
+
+@pytest.fixture
+def granted_objects(db):
+    """A group on a connection, with a table, a completed run, an anomaly and a column."""
+    connection = Connection.objects.create(name="payroll", host=HOST, secret_ref="DATABRICKS_SECRET_REF_PAYROLL")
+    dataset = Dataset.objects.create(name="HR")
+    group = TableGroup.objects.create(dataset=dataset, connection=connection, name="payroll-group", schema_name="payroll")
+    table = Table.objects.create(table_group=group, schema_name="payroll", table_name="salaries")
+    run = ProfileRun.objects.create(table_group=group, status="completed")
+    run.results.create(schema_name="payroll", table_name="salaries", row_count=1, column_count=1)
+    run.anomalies.create(
+        table_name="payroll.salaries", column_name="payroll_column", anomaly_type="payroll_anomaly", severity="low",
+        description="x", detected_at=run.created_at,
+    )
+    run.columns.create(schema_name="payroll", table_name="salaries", column_name="payroll_column", ordinal_position=1)
+    return {"connection": connection, "group": group.pk, "table": table.pk, "run": run.pk}
+
+
+def _reader(role_name: str, granted: bool, objects, django_user_model):
+    user = user_as(django_user_model, role_name)
+    if granted:
+        objects["connection"].allowed_users.add(user)
+    return user
+
+
+@pytest.mark.parametrize("granted", [True, False], ids=["granted", "not granted"])
+@pytest.mark.parametrize("role_name", [name for name in ROLES if name != "anonymous"])
+def test_reads_need_a_grant_on_the_connection(role_name, granted, granted_objects, django_user_model):
+    client = APIClient()
+    client.force_login(_reader(role_name, granted, granted_objects, django_user_model))
+    may_read = role_name in VIEWER
+    sees = may_read and (granted or role_name == "staff")  # staff who manage connections hold every grant
+
+    for path, key in READ_LISTS.items():
+        response = client.get(path)
+        assert response.status_code == (200 if may_read else 403), path
+        if may_read:
+            listed = {row.get("id", row.get("profile_run_id")) for row in response.json()["results"]}
+            assert (str(granted_objects[key]) in map(str, listed)) == sees, path
+    for template in READ_DETAILS:
+        path = template.format(**granted_objects)
+        assert client.get(path).status_code == (200 if sees else 404 if may_read else 403), path
+    landing = client.get("/")
+    assert landing.status_code == (200 if may_read else 403)
+    assert (b"payroll-group" in landing.content) == sees
+
+
+@pytest.mark.parametrize("granted", [True, False], ids=["granted", "not granted"])
+@pytest.mark.parametrize("role_name", ["dq_viewer", "dq_operator", "dq_admin"])
+def test_the_admin_shows_staff_only_what_they_hold_a_grant_on(role_name, granted, granted_objects, client, django_user_model):
+    user = _reader(role_name, granted, granted_objects, django_user_model)
+    user.is_staff = True  # staff without the connection permission held with is_staff: not every grant
+    user.save()
+    holds_every_grant = user.has_perm("dataquality.change_connection")
+    sees = granted or holds_every_grant
+    client.force_login(user)
+
+    for path, shown in ADMIN_LISTS.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert (shown in response.content.decode()) == sees, path
+    for template in ADMIN_DETAILS:
+        response = client.get(template.format(**granted_objects))
+        if sees:
+            assert response.status_code == 200
+        else:  # the admin's answer to an id it does not know
+            assert response.status_code == 302 and response["Location"] == "/admin/"

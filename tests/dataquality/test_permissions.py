@@ -74,7 +74,7 @@ def test_cancel_needs_the_cancel_permission_not_the_start_one(user, workspace, t
     from django.contrib.auth.models import Permission
 
     running = ProfileRun.objects.create(table_group=table_group, status="running", databricks_run_id="9001")
-    user.user_permissions.add(Permission.objects.get(codename="start_profilerun"))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["start_profilerun", "use_default_workspace"]))
     client = APIClient()
     client.force_authenticate(user)
     assert client.post(f"/data-quality/profile-runs/{running.pk}/cancel").status_code == 403
@@ -132,14 +132,16 @@ def test_without_a_grant_an_operator_may_not_change_run_or_cancel_a_group_on_a_c
     running = ProfileRun.objects.create(table_group=prod_group, status="running", databricks_run_id="9001")
     group_url = f"/data-quality/table-groups/{prod_group.pk}"
 
-    assert operator_client.patch(group_url, {"catalog": "hr", "schema_name": "salaries"}, format="json").status_code == 403
-    assert operator_client.put(group_url, {"dataset": prod_group.dataset_id, "name": "x", "schema_name": "y"}, format="json").status_code == 403
-    assert operator_client.post(
+    # Without a grant the group and its runs are not there for the operator: 404, so their ids do not leak.
+    assert operator_client.patch(group_url, {"catalog": "hr", "schema_name": "salaries"}, format="json").status_code == 404
+    assert operator_client.put(group_url, {"dataset": prod_group.dataset_id, "name": "x", "schema_name": "y"}, format="json").status_code == 404
+    refused = operator_client.post(
         "/data-quality/tables", {"table_group": prod_group.pk, "schema_name": "hr", "table_name": "salaries"}, format="json"
-    ).status_code == 403
-    assert operator_client.post(f"/data-quality/profile-runs/{running.pk}/cancel").status_code == 403
+    )
+    assert refused.status_code == 400 and "does not exist" in str(refused.json()["errors"]["table_group"])
+    assert operator_client.post(f"/data-quality/profile-runs/{running.pk}/cancel").status_code == 404
     running.delete()
-    assert start(operator_client, prod_group).status_code == 403
+    assert start(operator_client, prod_group).status_code == 404
 
     prod_group.refresh_from_db()
     assert (prod_group.catalog, prod_group.schema_name) == ("main", "sales")
@@ -149,7 +151,7 @@ def test_without_a_grant_an_operator_may_not_change_run_or_cancel_a_group_on_a_c
 
 def test_without_a_grant_the_admin_role_may_not_delete_a_group_on_a_connection(dq_admin_client, workspace, prod_group):
     TableGroup.objects.filter(pk=prod_group.pk).update(profiling_job_id="101")
-    assert dq_admin_client.delete(f"/data-quality/table-groups/{prod_group.pk}").status_code == 403
+    assert dq_admin_client.delete(f"/data-quality/table-groups/{prod_group.pk}").status_code == 404
     assert TableGroup.objects.filter(pk=prod_group.pk).exists()
     assert len(workspace.mock.calls) == 0
 
@@ -199,13 +201,26 @@ def test_staff_who_manage_connections_need_no_grant(staff_client, workspace, pro
     assert start(staff_client, prod_group).status_code == 202
 
 
-def test_the_default_workspace_needs_no_grant(operator_client, workspace, table_group):
+def test_the_default_workspace_is_granted_by_a_permission_the_roles_hold(operator_client, workspace, table_group, user):
     workspace.ready()
     assert table_group.connection is None
     assert start(operator_client, table_group).status_code == 202
 
+    from django.contrib.auth.models import Permission
+    from rest_framework.test import APIClient
 
-def test_reading_results_needs_only_the_view_permissions(viewer_client, prod_group):
+    # The operator's permissions without `use_default_workspace`: the group is not there.
+    user.user_permissions.add(*Permission.objects.filter(group__name="dq_operator").exclude(codename="use_default_workspace"))
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.get(f"/data-quality/table-groups/{table_group.pk}").status_code == 404
+    assert client.get("/data-quality/profile-runs").json()["count"] == 0
+
+
+def test_reading_a_groups_results_needs_a_grant_on_its_connection(viewer_client, viewer_user, prod_group):
     run = ProfileRun.objects.create(table_group=prod_group, status="completed")
+    assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").status_code == 404
+
+    prod_group.connection.allowed_users.add(viewer_user)
     assert viewer_client.get(f"/data-quality/profile-runs/{run.pk}/results").status_code == 200
     assert viewer_client.get(f"/data-quality/table-groups/{prod_group.pk}").json()["connection"] == prod_group.connection_id

@@ -102,7 +102,7 @@ def admin_form(table_group, **changes) -> dict:
     form = {
         "dataset": table_group.dataset_id, "name": table_group.name, "catalog": table_group.catalog,
         "schema_name": table_group.schema_name, "include_mask": "%", "exclude_mask": "",
-        "schedule_cron": "", "schedule_timezone": "UTC", "schedule_enabled": "on",
+        "schedule_cron": "", "schedule_timezone": "UTC", "schedule_enabled": "on", "sensitivity": "medium",
         "tables-TOTAL_FORMS": "0", "tables-INITIAL_FORMS": "0",
         "profile_runs-TOTAL_FORMS": "0", "profile_runs-INITIAL_FORMS": "0",
     }
@@ -111,10 +111,10 @@ def admin_form(table_group, **changes) -> dict:
 
 def test_the_admin_form_refuses_a_bad_schedule(admin_client, table_group):
     url = reverse("admin:dataquality_tablegroup_change", args=[table_group.pk])
-    bad = {"schedule_cron": "0 6 * *", "schedule_timezone": "Nowhere/Town", "drift_thresholds": '{"row_count_drop": 2}'}
+    bad = {"schedule_cron": "0 6 * *", "schedule_timezone": "Nowhere/Town", "drift_row_count_drop": "2"}
     page = admin_client.post(url, admin_form(table_group, **bad))
     assert page.status_code == 200  # the form again, with its errors
-    for reason in ("five fields", "IANA", "row_count_drop must be greater than 0 and at most 1"):
+    for reason in ("five fields", "IANA", "Must be more than 0, at most 1."):
         assert reason in page.content.decode()
     table_group.refresh_from_db()
     assert table_group.schedule_cron == "" and table_group.next_run_at is None

@@ -466,24 +466,31 @@ def test_databricks_trouble_leaves_runs_intact_for_the_next_sweep(workspace, fai
     workspace.no_existing_jobs()
     workspace.accepts_create()
     workspace.mock.post(f"{JOBS}/run-now", **failure)
-    before = snapshot()
+    def all_but_the_queued_run():
+        return [row for row in snapshot() if row[0] != stuck.pk]
+
+    before = all_but_the_queued_run()
 
     summary = reconcile_profile_runs()
 
     assert summary.untouched == 2 and summary.errors == 2
     assert "left for the next sweep after a Databricks error" in summary.line()
     assert reloaded(live).last_polled_at == earlier_poll and reloaded(stuck).status == "queued"
-    assert snapshot() == before
+    assert all_but_the_queued_run() == before
+    assert reloaded(stuck).next_launch_at > timezone.now()  # the launch waits out its backoff
+    assert reloaded(stuck).error_message.startswith("Databricks could not take the launch yet")
 
     workspace.mock.reset()
     workspace.run_state(1, "TERMINATED", "FAILED", "boom")
     workspace.accepts_run_now()
     assert reloaded(stuck).table_group.profiling_job_id  # the first attempt created the job
+    ProfileRun.objects.filter(pk=stuck.pk).update(next_launch_at=timezone.now(), last_polled_at=None)  # time passed
 
     again = reconcile_profile_runs()
 
     assert (again.failed, again.relaunched, again.errors) == (1, 1, 0)
     assert reloaded(live).status == "failed" and reloaded(stuck).status == "running"
+    assert (reloaded(stuck).error_message, reloaded(stuck).next_launch_at) == ("", None)
 
 
 # --- the command and the admin ----------------------------------------------------------------------

@@ -6,13 +6,14 @@ On PostgreSQL the claim is `SELECT ... FOR UPDATE SKIP LOCKED`; elsewhere a comp
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
@@ -77,3 +78,65 @@ def test_two_sweeps_at_once_share_the_runs_with_compare_and_set(workspace, setti
     if connection.features.has_select_for_update_skip_locked:
         pytest.skip("this database claims with row locks (the PostgreSQL test covers it)")
     _two_sweeps_at_once(workspace, settings)
+
+
+# --- a slow sweep and the next one: the claim is a lease, not a poll interval -----------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_slower_than_the_poll_interval_keeps_its_runs_from_the_next_sweep(workspace, settings, callback_secret):
+    """Sweep A is stuck in a slow runs/get (Databricks throttling) for longer than the poll interval; sweep B
+    starts meanwhile. B takes none of A's runs, and each run is asked about once."""
+    settings.PROFILE_RUN_POLL_AFTER_MINUTES = 10
+    settings.PROFILE_RUN_POLL_INTERVAL_SECONDS = 1
+    settings.PROFILE_RUN_SWEEP_THREADS = 1  # each sweep works in its own thread, so the fake can tell them apart
+    for number in range(1, 4):
+        make_profile_run(make_table_group(), databricks_run_id=str(number), started_at=timezone.now() - timedelta(hours=1))
+    polls: Counter[str] = Counter()
+    a_is_inside, b_is_done = threading.Event(), threading.Event()
+
+    def slow_for_sweep_a(request):
+        polls[parse_qs(urlsplit(request.url).query)["run_id"][0]] += 1
+        if threading.current_thread().name == "sweep-a":
+            a_is_inside.set()
+            b_is_done.wait(timeout=10)
+        return 200, {}, json.dumps({"state": {"life_cycle_state": "RUNNING"}})
+
+    workspace.mock.add_callback("GET", f"{JOBS}/runs/get", callback=slow_for_sweep_a)
+    summaries = {}
+
+    def sweep_a():
+        try:
+            summaries["a"] = reconcile_profile_runs()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=sweep_a, name="sweep-a")
+    thread.start()
+    assert a_is_inside.wait(timeout=30)
+    time.sleep(1.2)  # A's claims are now older than the poll interval
+    summaries["b"] = reconcile_profile_runs()
+    b_is_done.set()
+    thread.join(timeout=30)
+
+    assert summaries["b"].polled == 0
+    assert summaries["a"].polled == 3
+    assert polls == Counter({"1": 1, "2": 1, "3": 1})
+    assert not ProfileRun.objects.filter(claimed_until__isnull=False).exists()  # released when done
+
+
+@pytest.mark.django_db
+def test_a_claim_holds_until_its_lease_ends_even_for_a_chosen_run(workspace, settings, callback_secret):
+    settings.PROFILE_RUN_SWEEP_THREADS = 1
+    started = timezone.now() - timedelta(hours=1)
+    held = make_profile_run(make_table_group(), databricks_run_id="1", started_at=started,
+                            claimed_until=timezone.now() + timedelta(minutes=4))
+    lapsed = make_profile_run(make_table_group(), databricks_run_id="2", started_at=started,
+                              claimed_until=timezone.now() - timedelta(seconds=1))  # a sweep killed mid-way
+    workspace.mock.get(f"{JOBS}/runs/get", json={"state": {"life_cycle_state": "RUNNING"}})
+
+    assert reconcile_profile_runs(run_ids=[held.pk]).polled == 0
+    summary = reconcile_profile_runs()
+
+    assert summary.polled == 1 and str(lapsed.pk) in summary.details
+    assert ProfileRun.objects.get(pk=held.pk).last_polled_at is None

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,3 +126,12 @@ def test_compose_lets_the_failure_alerts_be_configured_and_its_defaults_load():
     assert configured.stdout.split() == [
         "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", "587", "['dq@example.com']",
     ]
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "k" * 49, "django-insecure-local-development-key-change-me"], ids=["one character", "49", "development"]
+)
+def test_without_debug_a_short_or_development_key_is_refused(key):
+    finished = _manage("check", overrides={"DEBUG": "False", "SECRET_KEY": key})
+    assert finished.returncode != 0
+    assert "SECRET_KEY must be at least 50 random characters and not the development key" in finished.stderr

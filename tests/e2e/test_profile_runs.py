@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import timedelta
+from pathlib import Path
 
+from django.db import connection
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileRun
@@ -38,7 +41,13 @@ def _assert_profiled(rest_api, profile_run_id: str) -> None:
     assert ProfileColumn.objects.filter(profile_run=profile_run_id).count() == 40
 
 
-def test_run_completed_by_its_callback(rest_api, workspace, table_group):
+def _owner_only_files(database: Path) -> dict[str, int]:
+    """The database and its journals that exist, with their permission bits."""
+    paths = [database, *(database.with_name(database.name + suffix) for suffix in ("-journal", "-wal", "-shm"))]
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in paths if path.exists()}
+
+
+def test_run_completed_by_its_callback(rest_api, workspace, table_group, e2e_data_dir):
     summary = rest_api.start_run(table_group["id"])
     assert summary["status"] == "running" and summary["databricks_run_id"]
 
@@ -49,6 +58,10 @@ def test_run_completed_by_its_callback(rest_api, workspace, table_group):
     # The callback comes before the notebook exits, so the Databricks run may still be RUNNING for a moment.
     assert workspace.wait_until_ended(summary["databricks_run_id"])["state"]["result_state"] == "SUCCESS"
     assert ProfileRun.objects.get(pk=summary["profile_run_id"]).last_polled_at is None  # the callback did it
+    # Secrets on disk after the run: the stand-in's store (callback tokens) and the app's database (REST tokens).
+    for database in (e2e_data_dir / "emulator.sqlite3", Path(connection.settings_dict["NAME"])):
+        modes = _owner_only_files(database)
+        assert database.name in modes and set(modes.values()) == {0o600}, modes
 
 
 def test_run_without_callback_is_completed_from_its_payload(rest_api, workspace, table_group):
@@ -128,3 +141,18 @@ def test_429_burst_during_launch_starts_exactly_one_databricks_run(rest_api, wor
     assert workspace.fault_settings()["fail_requests"] == 0  # the whole burst was met
     runs = workspace.runs_of_job(summary["databricks_job_id"])
     assert [str(run["run_id"]) for run in runs] == [summary["databricks_run_id"]]
+
+
+def test_429_on_job_creation_leaves_the_run_queued_and_the_sweep_completes_it(rest_api, workspace, table_group):
+    """Issue 22: a 429 asking for ten minutes on jobs/create no longer fails the run; the sweep launches it once
+    the wait is over, and the notebook's callback completes it as one Databricks run."""
+    workspace.faults(fail_requests=1, fail_status=429, fail_path="/jobs/create", retry_after=600)
+
+    summary = rest_api.start_run(table_group["id"])
+
+    assert summary["status"] == "queued" and "429" in summary["warnings"][0]
+    ProfileRun.objects.filter(pk=summary["profile_run_id"]).update(next_launch_at=timezone.now())  # ten minutes on
+    assert _sweep(summary["profile_run_id"]) == "relaunched"
+    run = rest_api.wait_until_final(summary["profile_run_id"])
+    assert run["status"] == "completed", run
+    assert [str(each["run_id"]) for each in workspace.runs_of_job(run["databricks_job_id"])] == [run["databricks_run_id"]]

@@ -6,6 +6,7 @@ import pytest
 from notebooks.dq_profiler import profile_dataframe
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, ANOMALY_TYPES_BY_ID
 from tests.notebooks.test_hygiene_catalogue import PLANTED as PLANTED_IN_A_RUN
+from notebooks.dq_profiler.pii import WITHHELD_METRICS
 
 ROWS = 100
 # One column per anomaly type, each planted on rows chosen by id (0 .. 99).
@@ -97,6 +98,15 @@ def test_values_of_potential_pii_are_withheld_but_counts_and_patterns_kept(plant
     assert (contact["min_value"], contact["max_value"]) == (None, None)
     assert contact["email_like_count"] == ROWS
     assert contact["top_patterns"][0]["value"].startswith("aaaaN")
+
+
+def test_a_numeric_pii_column_reports_no_mean_or_deviation(spark):
+    """Two SSNs as numbers: mean and standard deviation would give both back, so they never leave the workspace."""
+    table = _profile(spark, "SELECT * FROM VALUES (123456789L), (987654321L) AS people(ssn)", "people")
+    (ssn,) = table["columns"]
+    assert [a["anomaly_type"] for a in table["anomalies"] if a["column_name"] == "ssn"] == ["potential_pii"]
+    assert [ssn[name] for name in WITHHELD_METRICS] == [None] * len(WITHHELD_METRICS)
+    assert ssn["top_values"] == [] and ssn["row_count"] == 2
 
 
 def test_an_empty_table_raises_no_column_anomalies(spark):

@@ -48,3 +48,21 @@ def test_bad_arguments_exit_non_zero_with_a_message(argv, message, capsys):
         cli.main(argv)
     assert exit_info.value.code != 0
     assert message in capsys.readouterr().err
+
+
+def test_results_dir_gets_the_result_tables_and_a_rerun_replaces_its_rows(spark, files, tmp_path):
+    from deltalake import DeltaTable
+
+    lake = tmp_path / "lake"
+    argv = ["--table", f"sales.orders={files / 'orders.parquet'}", "--output", str(tmp_path / "p.json"),
+            "--results-dir", str(lake), "--profile-run-id", "run-1"]
+
+    assert cli.main(argv, spark=spark) == 0
+    assert cli.main(argv, spark=spark) == 0
+
+    payload = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert payload["results"] == {"schema": str(lake), "written": True, "error": None}
+    runs = DeltaTable(str(lake / "dq_profile_runs")).to_pyarrow_table().to_pylist()
+    assert [(run["profile_run_id"], run["row_count"]) for run in runs] == [("run-1", 50)]
+    columns = DeltaTable(str(lake / "dq_profile_columns")).to_pyarrow_table().to_pylist()
+    assert sorted(column["column_name"] for column in columns) == ["amount", "order_id"]

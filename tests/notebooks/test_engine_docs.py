@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from dataquality.baseline_catalogue import BASELINE_SETTINGS, BASELINE_TYPES
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, DRIFT_THRESHOLDS_BY_KEY, DRIFT_TYPES
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 from notebooks.dq_profiler.pass_one import METRIC_NAMES
@@ -24,7 +25,7 @@ def test_every_catalogue_entry_is_documented_with_its_name_severity_and_threshol
     """The engine's catalogue and the server's drift types, each row with its defaults."""
     rows = _rows(0)
     drift_defaults = {threshold.key: threshold.default for threshold in DRIFT_THRESHOLDS}
-    catalogues = [(ANOMALY_TYPES, DEFAULT_THRESHOLDS), (DRIFT_TYPES, drift_defaults)]
+    catalogues = [(ANOMALY_TYPES, DEFAULT_THRESHOLDS), (DRIFT_TYPES, drift_defaults), (BASELINE_TYPES, {})]
     assert set(rows) == {anomaly_type.id for types, _ in catalogues for anomaly_type in types}
     for types, defaults in catalogues:
         for anomaly_type in types:
@@ -47,3 +48,9 @@ def test_every_metric_is_documented():
     text = (DOCS / "metrics.md").read_text(encoding="utf-8")
     for name in (*METRIC_NAMES, "top_values", "top_patterns", "duplicated_value_count", "general_type"):
         assert f"`{name}`" in text, name
+
+
+def test_every_baseline_setting_is_documented_with_its_default():
+    text = (DOCS / "monitoring.md").read_text(encoding="utf-8")
+    for setting in BASELINE_SETTINGS:
+        assert f"| `{setting.setting}` | {setting.default:g} |" in text, setting.setting

@@ -2,8 +2,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from notebooks.dq_profiler.runtime.callback import post_callback
+from notebooks.dq_profiler.runtime.callback import callback_retry_policy, post_callback
 from notebooks.dq_profiler.runtime.http_client import RetryPolicy, parse_retry_after
+from notebooks.dq_profiler.runtime.job import callback_retry_minutes
+from notebooks.dq_profiler.runtime.parameters import JobParameters
 from tests.notebooks.fake_testgen_api import Answer, FakeTestgenApi
 
 RUN_ID = "6c1f8f2e-1111-4c1d-9a55-000000000001"
@@ -128,3 +130,34 @@ def test_parse_retry_after_reads_seconds_and_http_dates():
     assert parse_retry_after("Wed, 19 Nov 2025 14:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+# --- outlasting an outage of the API's database (issue 22) --------------------------------------------
+
+
+def test_the_default_callback_policy_outlasts_a_database_outage_honouring_retry_after(api):
+    """The API answers 503 with Retry-After 30 while its database is away (ten minutes here)."""
+    api.callback_answers.extend([Answer(503, headers=(("Retry-After", "30"),))] * 20)
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, sleep=sleep)
+
+    assert result.delivered and result.attempts == 21
+    assert sleep.delays == [30.0] * 20
+
+
+def test_the_callback_gives_up_once_its_waits_would_pass_callback_retry_minutes(api):
+    api.callback_answers.extend([Answer(503, headers=(("Retry-After", "30"),))] * 10)
+    sleep = SleepRecorder()
+
+    result = post_callback(api.callback_url, "tok", BODY, policy=callback_retry_policy(2), sleep=sleep)
+
+    assert not result.delivered and result.status == 503
+    assert sleep.delays == [30.0] * 4  # two minutes of waiting, then the payload file stands
+
+
+@pytest.mark.parametrize(("widget", "minutes"), [("", 30.0), ("90", 90.0), ("0.5", 0.5), ("soon", 30.0), ("-1", 30.0)])
+def test_callback_retry_minutes_comes_from_the_job_parameter(widget, minutes):
+    parameters = JobParameters(table_group_id="7", profile_run_id=RUN_ID, payload_path="dbfs:/p", callback_retry_minutes=widget)
+
+    assert callback_retry_minutes(parameters) == minutes

@@ -242,3 +242,38 @@ def test_a_dropped_callback_still_fetches_the_manifest_and_writes_the_payload(db
     assert json.loads(payload_text(dbutils)) == {**ENGINE_DOCUMENT, "profile_run_id": RUN_ID}
     assert summary["callback_delivered"] is False and summary["payload_written"] is True
     assert summary["manifest_source"] == "api"
+
+
+def test_result_tables_are_written_before_the_callback_which_says_so(dbutils, tmp_path):
+    from deltalake import DeltaTable
+
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        run_profile_job(
+            TableNameSpark(), dbutils, job_parameters(api.callback_url, results_schema="lake.dq"),
+            settings=settings(results_root=str(tmp_path / "lakehouse")), profile=FakeEngine(),
+            list_tables=lambda catalog, schema: [], sleep=NoWait(),
+        )
+        (callback,) = api.callbacks()
+
+    assert json.loads(callback.body)["results"] == {"schema": "lake.dq", "written": True, "error": None}
+    runs = DeltaTable(str(tmp_path / "lakehouse" / "lake" / "dq" / "dq_profile_runs")).to_pyarrow_table().to_pylist()
+    assert [(run["profile_run_id"], run["table_group_id"], run["row_count"]) for run in runs] == [(RUN_ID, "17", 42)]
+
+
+def test_result_tables_that_cannot_be_written_never_cost_the_callback(dbutils, tmp_path):
+    not_a_directory = tmp_path / "lakehouse"
+    not_a_directory.write_text("a file where the lakehouse should be")
+
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        summary = run_profile_job(
+            TableNameSpark(), dbutils, job_parameters(api.callback_url, results_schema="lake.dq"),
+            settings=settings(results_root=str(not_a_directory)), profile=FakeEngine(),
+            list_tables=lambda catalog, schema: [], sleep=NoWait(),
+        )
+        (callback,) = api.callbacks()
+
+    document = json.loads(callback.body)
+    assert summary["callback_delivered"] is True and document["status"] == "completed"
+    assert document["results"]["written"] is False
+    assert document["warnings"] == [document["results"]["error"]] and "lake.dq" in document["warnings"][0]
+    assert document["tables"] == ENGINE_DOCUMENT["tables"]

@@ -131,3 +131,24 @@ def test_null_optional_fields_are_accepted():
     )
     assert manifest.tables == () and manifest.thresholds is None
     assert manifest.sample_percent is None and manifest.table_group_id == "3"
+
+
+def test_the_manifest_waits_a_few_minutes_for_the_api_honouring_retry_after_before_the_widgets():
+    """The API's database is away for two minutes: the manifest still comes from the API, with its thresholds."""
+    delays = []
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        api.manifest_answers.extend([Answer(503, headers=(("Retry-After", "20"),))] * 6)
+        manifest = load_manifest(parameters(api.callback_url), sleep=delays.append)
+
+    assert manifest.source == "api" and manifest.thresholds == {"null_ratio": 0.1}
+    assert delays == [20.0] * 6
+
+
+def test_the_manifest_falls_back_to_the_widgets_once_its_few_minutes_are_spent():
+    delays = []
+    with FakeTestgenApi(RUN_ID, MANIFEST) as api:
+        api.manifest_answers.extend([Answer(503, headers=(("Retry-After", "60"),))] * 10)
+        manifest = load_manifest(parameters(api.callback_url), sleep=delays.append)
+
+    assert manifest.source == "widgets"
+    assert delays == [60.0] * 3

@@ -91,6 +91,20 @@ def test_nothing_to_profile_is_an_error(fields, lister):
         resolve_tables(manifest(**fields), lister)
 
 
+def test_a_failed_run_names_the_catalog_schema_and_masks():
+    with pytest.raises(NoTablesToProfile) as empty:
+        resolve_tables(manifest(catalog="main", schema_name="shop", include_mask="zzz%"), FakeLister(["orders"]))
+    spark_error = RuntimeError("[SCHEMA_NOT_FOUND] The schema `no_such` cannot be found.\nTo tolerate the error on "
+                               "drop use DROP SCHEMA IF EXISTS.")
+    with pytest.raises(NoTablesToProfile) as missing:
+        resolve_tables(manifest(catalog="main", schema_name="no_such"), FakeLister(error=spark_error))
+
+    assert "`main`.`shop` (catalog 'main', schema 'shop', include mask 'zzz%', exclude mask" in str(empty.value)
+    assert "catalog 'main', schema 'no_such'" in str(missing.value)
+    assert "schema does not exist or cannot be read ([SCHEMA_NOT_FOUND]" in str(missing.value)
+    assert "DROP SCHEMA" not in str(missing.value)
+
+
 def test_spark_lister_lists_schema_tables_and_views_but_not_temp_views(spark, tmp_path):
     for name in ("orders", "order_lines"):
         spark.range(3).write.parquet(str(tmp_path / name))

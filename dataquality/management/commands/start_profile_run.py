@@ -1,4 +1,4 @@
-"""`python manage.py start_profile_run --table-group ID [--wait]`: start a run from the shell."""
+"""`python manage.py start_profile_run --table-group ID [--wait] [--force-full]`: start a run from the shell."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ProfileRun, TableGroup
 from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
 from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.table_check import TableSettingsInvalid
 
 
 class Command(BaseCommand):
@@ -21,19 +22,26 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="Poll until the run is final.")
         parser.add_argument("--poll-seconds", type=float, default=15.0, help="Seconds between polls with --wait.")
         parser.add_argument("--requested-by", default="manage.py", help="Recorded as the run's requester.")
+        parser.add_argument(
+            "--force-full", action="store_true", help="Scan every table, even those unchanged since the last run."
+        )
 
-    def handle(self, *args, table_group: int, wait: bool, poll_seconds: float, requested_by: str, **options):
+    def handle(
+        self, *args, table_group: int, wait: bool, poll_seconds: float, requested_by: str, force_full: bool, **options
+    ):
         group = TableGroup.objects.select_related("connection").filter(pk=table_group).first()
         if group is None:
             raise CommandError(f"Table group {table_group} does not exist.")
         try:
-            result = DataQualityProfilingService().start_profile_for_table_group(table_group=group, requested_by=requested_by)
+            result = DataQualityProfilingService().start_profile_for_table_group(
+                table_group=group, requested_by=requested_by, force_full=force_full
+            )
         except ActiveRunExists as exc:
             raise CommandError(f"{exc} Summary: {json.dumps(run_summary(exc.profile_run))}") from exc
         except LaunchFailed as exc:
             self.stdout.write(json.dumps(run_summary(exc.profile_run)))
             raise CommandError(f"Launch failed: {exc}") from exc
-        except (DatabricksError, DatabricksNotConfigured) as exc:
+        except (DatabricksError, DatabricksNotConfigured, TableSettingsInvalid) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(result.summary()))
         if wait:

@@ -61,7 +61,7 @@
   function addMeanings() {
     var meanings = {};
     document.querySelectorAll("[data-meaning-of]").forEach(function (entry) {
-      meanings[entry.dataset.meaningOf] = entry.dataset.meaningOf + ": " + entry.querySelector("dd").textContent;
+      meanings[entry.dataset.meaningOf] = entry.querySelector("dt").textContent + ": " + entry.querySelector("dd").textContent;
     });
     document.querySelectorAll("[data-metric]").forEach(function (metric) {
       var meaning = meanings[metric.dataset.metric];

@@ -11,7 +11,19 @@ from .http_client import RetryPolicy, Sleep, send_with_retries
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_RETRY = RetryPolicy(attempts=5, base_delay_seconds=2.0, max_delay_seconds=60.0, max_retry_after_seconds=300.0)
+DEFAULT_CALLBACK_RETRY_MINUTES = 30.0
+
+
+def callback_retry_policy(minutes: float = DEFAULT_CALLBACK_RETRY_MINUTES) -> RetryPolicy:
+    """Retry for up to `minutes` of waiting (the job parameter `callback_retry_minutes`): long enough to outlast
+    an API or database restart, after which the payload file is the monitor's fallback."""
+    return RetryPolicy(
+        attempts=None,
+        base_delay_seconds=2.0,
+        max_delay_seconds=60.0,
+        max_retry_after_seconds=300.0,
+        max_total_wait_seconds=minutes * 60,
+    )
 
 # Why a final refusal happened, in words an operator can act on.
 _REFUSALS = {
@@ -37,7 +49,7 @@ def post_callback(
     body: bytes,
     *,
     timeout: float = 60.0,
-    policy: RetryPolicy = CALLBACK_RETRY,
+    policy: RetryPolicy | None = None,
     sleep: Sleep = time.sleep,
     drop: bool = False,
 ) -> CallbackResult:
@@ -60,7 +72,7 @@ def post_callback(
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"},
         body=body,
         timeout=timeout,
-        policy=policy,
+        policy=policy or callback_retry_policy(),
         sleep=sleep,
     )
     response = outcome.response

@@ -44,12 +44,27 @@ class HttpResponse:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff (base, 2x base, 4x base… capped), or the server's Retry-After when it gives one."""
+    """Exponential backoff (base, 2x base, 4x base… capped), or the server's Retry-After when it gives one.
 
-    attempts: int = 5
+    Retries stop after `attempts` (None: no count) or once the waits would add up to more than
+    `max_total_wait_seconds` (None: no budget), whichever comes first.
+    """
+
+    attempts: int | None = 5
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 60.0
     max_retry_after_seconds: float = 300.0
+    max_total_wait_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.attempts is None and self.max_total_wait_seconds is None:
+            raise ValueError("A retry policy needs a number of attempts or a total wait, or it never ends")
+
+    def allows_retry(self, attempt: int, waited_seconds: float, delay: float) -> bool:
+        """Whether another attempt follows attempt number `attempt`, after `waited_seconds` and a wait of `delay`."""
+        if self.attempts is not None and attempt >= self.attempts:
+            return False
+        return self.max_total_wait_seconds is None or waited_seconds + delay <= self.max_total_wait_seconds
 
     def delay_before_retry(self, retry_number: int, retry_after: str | None = None) -> float:
         requested = parse_retry_after(retry_after)
@@ -130,7 +145,10 @@ def send_with_retries(
     The body is the same bytes on every attempt, so the receiver must (and ours does) treat repeats as one.
     """
     outcome = HttpOutcome(response=None, attempts=0)
-    for attempt in range(1, policy.attempts + 1):
+    waited = 0.0
+    attempt = 0
+    while True:
+        attempt += 1
         outcome.attempts = attempt
         retry_after = None
         try:
@@ -143,13 +161,15 @@ def send_with_retries(
                 return outcome
             outcome.errors.append(f"HTTP {outcome.response.status}")
             retry_after = outcome.response.headers.get("retry-after")
-        if attempt < policy.attempts:
-            delay = policy.delay_before_retry(attempt, retry_after)
-            logger.warning(
-                "%s %s failed (%s), attempt %d of %d; retrying in %.1fs",
-                method, url, outcome.last_error, attempt, policy.attempts, delay,
-            )
-            sleep(delay)
+        delay = policy.delay_before_retry(attempt, retry_after)
+        if not policy.allows_retry(attempt, waited, delay):
+            break
+        logger.warning(
+            "%s %s failed (%s), attempt %d, %.0fs waited so far; retrying in %.1fs",
+            method, url, outcome.last_error, attempt, waited, delay,
+        )
+        sleep(delay)
+        waited += delay
     logger.error("%s %s gave up after %d attempts: %s", method, url, outcome.attempts, outcome.last_error)
     return outcome
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import ProfileOptions, TableSource, profile_tables
-from .callback import CallbackResult, post_callback
+from .callback import DEFAULT_CALLBACK_RETRY_MINUTES, CallbackResult, callback_retry_policy, post_callback
 from .document import encode_document, failure_document, utc_timestamp
 from .http_client import Sleep
 from .manifest import Manifest, TableRef, load_manifest
 from .parameters import JobParameters, read_job_parameters
+from .results import write_run_results
+from .reuse import delta_history_reader, merge_reused, read_versions, reusable_tables
 from .settings import RuntimeSettings
 from .tables import NoTablesToProfile, TableLister, qualified_name, resolve_tables, spark_table_lister
 from .writers import write_payload
@@ -77,8 +79,7 @@ def run_profile_job(
         if settings.catalog_override:
             manifest = replace(manifest, catalog=settings.catalog_override)
         tables = resolve_tables(manifest, list_tables or spark_table_lister(spark))
-        logger.info("Profiling %d table(s): %s", len(tables), ", ".join(table.key for table in tables))
-        document = profile(spark, build_table_sources(manifest, tables), build_profile_options(manifest))
+        document = profile_unchanged_once(spark, manifest, tables, settings=settings, profile=profile)
     except NoTablesToProfile as error:
         logger.error("%s", error)
         document = failure_document(str(error), started_at=started_at)
@@ -90,8 +91,27 @@ def run_profile_job(
         except Exception:  # noqa: BLE001 - the profiling error is the one worth raising
             logger.exception("The failure document could not be delivered either")
         raise
+    document = write_run_results(
+        document, spark=spark, results_schema=parameters.results_schema, profile_run_id=parameters.profile_run_id,
+        table_group_id=parameters.table_group_id, local_root=settings.results_root,
+    )
     delivery = deliver_document(document, parameters, dbutils=dbutils, settings=settings, sleep=sleep)
     return summarize(document, parameters, delivery, manifest_source=manifest.source)
+
+
+def profile_unchanged_once(
+    spark: Any, manifest: Manifest, tables: Sequence[TableRef], *, settings: RuntimeSettings, profile: ProfileFunction
+) -> dict[str, Any]:
+    """Scan the tables whose version moved since the group's last completed run; reuse the others' results."""
+    read_version = settings.read_table_version or delta_history_reader(spark)
+    versions = read_versions(read_version, manifest.catalog, tables)
+    reused = reusable_tables(manifest, tables, versions)
+    scanned = [table for table in tables if table.key not in reused]
+    if reused:
+        logger.info("Unchanged since their last profile, not scanned: %s", ", ".join(reused))
+    logger.info("Profiling %d table(s): %s", len(scanned), ", ".join(table.key for table in scanned))
+    document = profile(spark, build_table_sources(manifest, scanned), build_profile_options(manifest))
+    return merge_reused(document, reused, versions)
 
 
 def deliver_document(
@@ -119,7 +139,7 @@ def deliver_document(
         parameters.callback_token,
         text.encode("utf-8"),
         timeout=settings.http_timeout_seconds,
-        policy=settings.callback_retry,
+        policy=settings.callback_retry or callback_retry_policy(callback_retry_minutes(parameters)),
         sleep=sleep,
         drop=settings.drop_callback,
     )
@@ -146,6 +166,19 @@ def summarize(
         "callback_delivered": delivery.callback.delivered,
         "manifest_source": manifest_source,
     }
+
+
+def callback_retry_minutes(parameters: JobParameters) -> float:
+    """The job parameter `callback_retry_minutes`; the default when it is blank or not a positive number."""
+    try:
+        minutes = float(parameters.callback_retry_minutes)
+    except ValueError:
+        minutes = 0.0
+    if minutes > 0:
+        return minutes
+    if parameters.callback_retry_minutes:
+        logger.warning("callback_retry_minutes %r is not a positive number; using %s", parameters.callback_retry_minutes, DEFAULT_CALLBACK_RETRY_MINUTES)
+    return DEFAULT_CALLBACK_RETRY_MINUTES
 
 
 def _table_loader(catalog: str, table: TableRef) -> Callable[[Any], Any]:

@@ -11,6 +11,7 @@ This is the interface the local Databricks stand-in and tests drive; everything 
 | `DQ_LOCAL_VOLUMES_ROOT` | the local directory standing in for `/Volumes` (default: `dq-local-volumes`, temp dir) |
 | `DQ_LOCAL_TABLE_PATHS` | a JSON object `{"schema.table": "/path/to/parquet"}`: tables to register before profiling |
 | `DQ_LOCAL_WAREHOUSE_ROOT` | a directory laid out `<catalog>/<schema>/<table>`: every table in it is registered |
+| `DQ_LOCAL_RESULTS_ROOT` | the local directory standing in for the lakehouse: a `results_schema` `cat.sch` is written there under `cat/sch/<result table>` with delta-rs (default: `dq-local-lakehouse`, temp dir) |
 | `DQ_LOCAL_DROP_CALLBACK` | `1`: write the payload but never post the callback (the manifest is still fetched) |
 
 A table is a parquet directory, a parquet file, or a CSV file with a header (or a directory of CSV files); in the
@@ -20,6 +21,9 @@ The mapped tables become external tables of the local session catalog, so the no
 same `spark.table(...)` and `SHOW TABLES` calls it makes on Databricks. Local Spark has one catalog, so every
 catalog a manifest names resolves to it (`spark_catalog`); from the warehouse layout, only the catalog named by
 the `catalog` widget is registered when it is set (the same `schema.table` in two catalogs is an error otherwise).
+
+A local table has no Delta version: its version is the newest modification time of its files (see
+`reuse.file_fingerprint_reader`), so a table whose files are untouched since the last run is reused.
 
 The exit code is 0 when the notebook finished (whatever the run's status) and non-zero when it raised.
 """
@@ -36,6 +40,7 @@ from typing import Any
 
 from ..local_spark import local_spark_session
 from .local_dbutils import LocalDbutils
+from .reuse import file_fingerprint_reader
 from .settings import RuntimeSettings
 from .tables import qualified_name
 
@@ -47,6 +52,7 @@ VOLUMES_ROOT_ENV = "DQ_LOCAL_VOLUMES_ROOT"
 TABLE_PATHS_ENV = "DQ_LOCAL_TABLE_PATHS"
 WAREHOUSE_ROOT_ENV = "DQ_LOCAL_WAREHOUSE_ROOT"
 DROP_CALLBACK_ENV = "DQ_LOCAL_DROP_CALLBACK"
+RESULTS_ROOT_ENV = "DQ_LOCAL_RESULTS_ROOT"
 TABLE_FILE_SUFFIXES = (".parquet", ".csv")
 CSV_OPTIONS = {"header": "true", "inferSchema": "true"}
 LOCAL_SESSION_CATALOG = "spark_catalog"
@@ -148,6 +154,8 @@ def start_local_mode(environ: Mapping[str, str] | None = None) -> LocalMode:
         volumes_root=_volumes_root(environ),
         catalog_override=LOCAL_SESSION_CATALOG,
         drop_callback=environ.get(DROP_CALLBACK_ENV, "").strip().lower() in ("1", "true", "yes"),
+        results_root=environ.get(RESULTS_ROOT_ENV) or os.path.join(tempfile.gettempdir(), "dq-local-lakehouse"),
+        read_table_version=file_fingerprint_reader(tables),
     )
     return LocalMode(spark=spark, dbutils=dbutils, settings=settings)
 

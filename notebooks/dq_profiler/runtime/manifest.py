@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,7 +20,10 @@ from .parameters import JobParameters
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_RETRY = RetryPolicy(attempts=3, base_delay_seconds=2.0, max_delay_seconds=10.0, max_retry_after_seconds=30.0)
+# A few minutes, honouring Retry-After (a 503 while the API's database is away), before the widgets stand in.
+MANIFEST_RETRY = RetryPolicy(
+    attempts=None, base_delay_seconds=2.0, max_delay_seconds=30.0, max_retry_after_seconds=60.0, max_total_wait_seconds=180.0
+)
 SOURCE_API = "api"
 SOURCE_WIDGETS = "widgets"
 
@@ -53,6 +56,8 @@ class Manifest:
     sample_min_rows: int | None = None
     tables: tuple[TableRef, ...] = ()
     thresholds: dict[str, Any] | None = None
+    # "schema.table" -> {"profile_run_id", "delta_version", "table", "anomalies"} of the group's last completed run
+    previous_tables: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_document(cls, document: Any, *, profile_run_id: str) -> Manifest:
@@ -77,6 +82,7 @@ class Manifest:
                     for table in document.get("tables") or ()
                 ),
                 thresholds=dict(document["thresholds"]) if document.get("thresholds") else None,
+                previous_tables=_previous_tables(document.get("previous_tables")),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidManifest(f"the manifest is malformed: {error!r}") from error
@@ -141,6 +147,18 @@ def load_manifest(
             logger.info("Manifest loaded from %s: %d explicit table(s)", url, len(manifest.tables))
             return manifest
     return Manifest.from_parameters(parameters)
+
+
+def _previous_tables(value: Any) -> dict[str, dict[str, Any]]:
+    """Only entries a table can be reused from: a run id, an integer version and a table document."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {
+        str(key): dict(entry)
+        for key, entry in value.items()
+        if isinstance(entry, Mapping) and entry.get("profile_run_id") and isinstance(entry.get("delta_version"), int)
+        and isinstance(entry.get("table"), Mapping)
+    }
 
 
 def _text(value: Any) -> str:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 REQUIRED_WIDGETS = ("table_group_id", "profile_run_id", "payload_path", "callback_url", "callback_token")
-OPTIONAL_WIDGETS = ("catalog", "schema_name", "include_mask", "exclude_mask")
+OPTIONAL_WIDGETS = (
+    "catalog", "schema_name", "include_mask", "exclude_mask", "callback_retry_minutes", "results_schema",
+)
 WIDGET_NAMES = REQUIRED_WIDGETS + OPTIONAL_WIDGETS
 
 
@@ -25,6 +27,8 @@ class JobParameters:
     schema_name: str = ""
     include_mask: str = ""
     exclude_mask: str = ""
+    callback_retry_minutes: str = ""  # blank or unreadable: the default
+    results_schema: str = ""  # `catalog.schema` to write the result tables in; blank for none
 
     def __repr__(self) -> str:
         # Notebook output is visible to anyone who can see the run: never print the token.

@@ -52,7 +52,11 @@ def resolve_tables(manifest: Manifest, list_tables: TableLister) -> list[TableRe
             names = list_tables(manifest.catalog, manifest.schema_name)
         except Exception as error:  # noqa: BLE001 - Spark raises several unrelated types for a missing schema
             if not tables:
-                raise NoTablesToProfile(f"Cannot list the tables of {manifest.schema_name}: {error}") from error
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                raise NoTablesToProfile(
+                    f"Cannot list the tables of {_where(manifest)}: the schema does not exist or cannot be read "
+                    f"({reason})"
+                ) from error
             logger.error(
                 "Cannot list the tables of %s (%s); profiling the explicit tables only", manifest.schema_name, error
             )
@@ -69,5 +73,14 @@ def resolve_tables(manifest: Manifest, list_tables: TableLister) -> list[TableRe
             seen.add(table.key.lower())
             unique.append(table)
     if not unique:
-        raise NoTablesToProfile("No tables to profile: the group lists none and the masks matched none")
+        raise NoTablesToProfile(
+            f"No tables to profile: the group lists none and the masks matched none of the tables of {_where(manifest)}"
+        )
     return unique
+
+
+def _where(manifest: Manifest) -> str:
+    """Catalog, schema and masks, as a failed run names them."""
+    return (f"{qualified_name(manifest.catalog, manifest.schema_name)} (catalog {manifest.catalog!r}, schema "
+            f"{manifest.schema_name!r}, include mask {manifest.include_mask!r}, exclude mask "
+            f"{manifest.exclude_mask!r})")

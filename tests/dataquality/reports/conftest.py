@@ -37,9 +37,13 @@ def engine_run(group):
 
 @pytest.fixture
 def viewer(django_user_model):
-    """A logged-in user who may view runs and nothing else."""
+    """A logged-in user who may view runs (of the default workspace) and nothing else."""
     member = django_user_model.objects.create_user(username="viewer")
-    member.user_permissions.add(Permission.objects.get(codename="view_profilerun", content_type__app_label="dataquality"))
+    member.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_profilerun", "use_default_workspace"], content_type__app_label="dataquality"
+        )
+    )
     return member
 
 

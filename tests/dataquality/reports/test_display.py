@@ -2,7 +2,7 @@
 
 import pytest
 
-from dataquality.reports.display import format_duration, format_number, short_run_id, visible_text
+from dataquality.reports.display import format_duration, format_number, percent_text, short_run_id, visible_text
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,11 @@ def test_numbers(value, shown):
 
 def test_short_run_id_is_the_uuids_first_block():
     assert short_run_id("86e579c2-3a0e-40ab-974f-cf317be24448") == "86e579c2"
+
+
+@pytest.mark.parametrize(("share", "shown"), [
+    (None, "—"), (0, "0.0%"), (10 / 120000, "<0.1%"), (0.0005, "0.1%"), (0.5, "50.0%"), (119999 / 120000, ">99.9%"),
+    (1, "100.0%"),
+])
+def test_shares_that_are_not_zero_or_all_never_read_so(share, shown):
+    assert percent_text(share) == shown

@@ -40,7 +40,7 @@ def test_a_completed_runs_report_loads_without_errors_or_other_hosts(browser, vi
     assert browser.foreign_requests() == []
     # The script ran: metrics carry their documented meaning on hover.
     hint = browser.driver.find_element("css selector", '#t0-c0 [data-metric="null_count"]').get_attribute("title")
-    assert hint == "null_count: rows where the column is null. NaN is not null."
+    assert hint == "Nulls: rows where the column is null. NaN is not null."  # the tile's label, not the key
 
 
 def test_bar_widths_follow_the_counts(browser, viewer, group):

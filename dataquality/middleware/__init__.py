@@ -1,0 +1,1 @@
+"""Project-wide HTTP middleware: body limits and response headers (settings.MIDDLEWARE)."""
