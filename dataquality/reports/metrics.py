@@ -214,6 +214,14 @@ READER_MEANINGS: dict[str, str] = {
     "future_count": "values later than the moment of profiling (today, for dates)",
     "mean": "average of the non-null values (NaN left out)",
     "distinct_count_approximate": "whether the distinct count is exact or an estimate",
+    "upper_case_count": "values that have letters, all of them upper case",
+    "mixed_case_count": "values that have both upper- and lower-case letters",
+    "us_zip_count": "values shaped like a US zip code: 12345, 12345-6789 or 123456789",
+    "us_zip3_count": "values shaped like a three-digit US zip prefix: 123",
+    "standardized_match_value_count": "distinct values that share their standardized form (upper case, letters and "
+                                      "digits only) with another distinct value; columns with top values only",
+    "standardized_match_form_count": "standardized forms shared by more than one distinct value; columns with top "
+                                     "values only",
 }
 # The labels of the entries the column tiles do not list among their metrics.
 _OTHER_LABELS = {"top_values": "Top values", "top_patterns": "Top patterns",

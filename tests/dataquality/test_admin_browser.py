@@ -53,7 +53,8 @@ def test_the_runs_list_fits_a_1400_px_screen(browser, superuser, run):
     for field in ("short_id", "group", "dataset", "status_badge", "started", "duration", "anomalies",
                   "databricks_link", "report_link"):
         cell = browser.driver.find_element("css selector", f"#result_list .field-{field}")
-        assert cell.rect["x"] + cell.rect["width"] <= visible_right, field
+        # Within a pixel: layout rounds column widths to fractions of one, which no reader sees.
+        assert cell.rect["x"] + cell.rect["width"] <= visible_right + 1, field
         assert cell.rect["y"] + cell.rect["height"] <= 900, field  # in the first screen
 
 
@@ -66,7 +67,8 @@ def _fits_the_screen(browser, fields) -> None:
     assert browser.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     for field in fields:
         cell = browser.driver.find_element("css selector", f"#result_list .field-{field}")
-        assert cell.rect["x"] + cell.rect["width"] <= visible_right, field
+        # Within a pixel: layout rounds column widths to fractions of one, which no reader sees.
+        assert cell.rect["x"] + cell.rect["width"] <= visible_right + 1, field
 
 
 def test_the_anomaly_list_fits_a_1400_px_screen_with_room_for_the_description(browser, superuser, run):
