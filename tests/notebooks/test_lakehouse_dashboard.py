@@ -29,8 +29,12 @@ def test_the_dashboard_queries_count_rows_and_open_anomalies(spark, tmp_path):
         spark.createDataFrame(rows, schema=spark_schema(table)).createOrReplaceTempView(table.name)
     rows_query, anomalies_query = dashboard_queries()
 
-    row_counts = spark.sql(rows_query).collect()
-    anomalies = spark.sql(anomalies_query).collect()
+    try:
+        row_counts = spark.sql(rows_query).collect()
+        anomalies = spark.sql(anomalies_query).collect()
+    finally:  # the session is shared by the module's tests and others: leave its catalog as it was
+        for table in RESULT_TABLES:
+            spark.catalog.dropTempView(table.name)
 
     assert [(row.table_name, row.row_count) for row in row_counts] == [("golden.seed_table", payload["row_count"])] * 2
     assert sum(row.anomalies for row in anomalies) == 2 * len(payload["anomalies"])
