@@ -216,8 +216,8 @@ READER_MEANINGS: dict[str, str] = {
     "distinct_count_approximate": "whether the distinct count is exact or an estimate",
     "upper_case_count": "values that have letters, all of them upper case",
     "mixed_case_count": "values that have both upper- and lower-case letters",
-    "us_zip_count": "values shaped like a US zip code: 12345, 12345-6789 or 123456789",
-    "us_zip3_count": "values shaped like a three-digit US zip prefix: 123",
+    "us_zip_count": "values shaped like a US zip code: five digits, five and four with a dash, or nine digits",
+    "us_zip3_count": "values shaped like a three-digit US zip prefix",
     "standardized_match_value_count": "distinct values that share their standardized form (upper case, letters and "
                                       "digits only) with another distinct value; columns with top values only",
     "standardized_match_form_count": "standardized forms shared by more than one distinct value; columns with top "

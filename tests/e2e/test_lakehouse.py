@@ -79,7 +79,7 @@ def test_results_go_to_delta_tables_and_unchanged_tables_are_reused(
     [run_row] = delta_rows(lakehouse, "dq_profile_runs", first["profile_run_id"])
     assert (run_row["status"], run_row["row_count"], run_row["table_count"]) == ("completed", first["row_count"], 4)
     columns = delta_rows(lakehouse, "dq_profile_columns", first["profile_run_id"])
-    assert len(columns) == 40
+    assert len(columns) == 46  # the demo warehouse's columns
     pii = {(row["table_name"], row["column_name"]) for row in delta_rows(lakehouse, "dq_profile_anomalies", first["profile_run_id"])
            if row["anomaly_type"] == "potential_pii"}
     assert pii
@@ -93,7 +93,7 @@ def test_results_go_to_delta_tables_and_unchanged_tables_are_reused(
     assert {(t["table_name"], t["reused_from"]) for t in detail["reused_tables"]} == {
         (name, first["profile_run_id"]) for name in TABLES}
     assert second["row_count"] == first["row_count"]
-    assert len(delta_rows(lakehouse, "dq_profile_columns", second["profile_run_id"])) == 40
+    assert len(delta_rows(lakehouse, "dq_profile_columns", second["profile_run_id"])) == 46
 
     # 3. One table's files are written (here: touched): that table alone is read again.
     newer = time.time() + 5
