@@ -14,7 +14,6 @@ printed beside, for 3 runs and for `--runs` runs of history: they must not grow 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataquality.baseline_catalogue import BASELINE_TYPES
 from dataquality.drift_catalogue import DRIFT_TYPES
-from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, HIGH, LOW, MEDIUM, AnomalyType
+from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, SEVERITIES, AnomalyType
 
 ALL_ANOMALY_TYPES: dict[str, AnomalyType] = {entry.id: entry for entry in (*ANOMALY_TYPES, *DRIFT_TYPES, *BASELINE_TYPES)}
 KNOWN_ANOMALY_TYPES = frozenset(ALL_ANOMALY_TYPES)
-SEVERITIES = (HIGH, MEDIUM, LOW)
+
+__all__ = ["ALL_ANOMALY_TYPES", "KNOWN_ANOMALY_TYPES", "SEVERITIES"]

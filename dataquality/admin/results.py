@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from dataquality.admin.common import ReadOnlyAdmin, anomaly_standing, severity_badge
-from dataquality.models import Disposition, ProfileAnomaly, ProfileColumn, ProfileRun
+from dataquality.models import Disposition, ProfileAnomaly, ProfileColumn
 from dataquality.services.dispositions import set_disposition
 from dataquality.services.grants import may_use_connection
 from dataquality.reports.display import short_run_id

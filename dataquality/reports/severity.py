@@ -10,9 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
-from notebooks.dq_profiler.catalogue import HIGH, LOW, MEDIUM
-
-SEVERITIES: tuple[str, ...] = (HIGH, MEDIUM, LOW)
+from dataquality.anomaly_types import SEVERITIES
 
 
 def severity_sort_key(severity: str) -> tuple[int, str]:

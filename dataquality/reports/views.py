@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from dataquality.models import Disposition, ProfileAnomaly, ProfileRun, TableGroup
+from dataquality.models import Disposition, ProfileAnomaly, ProfileRun
 from dataquality.reports.browse import RunFilters, group_page, runs_page
 from dataquality.reports.landing import latest_run_per_group
 from dataquality.reports.run_report import TableNotInRun, build_run_report, get_report_run

@@ -13,16 +13,19 @@ import math
 from collections import Counter
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from django.core.validators import RegexValidator
-
-from dataquality.drift_catalogue import DRIFT_TYPES
-from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRunStatus
-from notebooks.dq_profiler.catalogue import ANOMALY_TYPES, HIGH, LOW, MEDIUM
+from dataquality.anomaly_types import KNOWN_ANOMALY_TYPES, SEVERITIES
+from dataquality.models import (
+    ProfileAnomaly,
+    ProfileColumn,
+    ProfileResult,
+    ProfileRunStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -208,8 +211,6 @@ class PayloadTableSerializer(serializers.ModelSerializer):
         return columns
 
 
-SEVERITIES = (HIGH, MEDIUM, LOW)
-KNOWN_ANOMALY_TYPES = frozenset(entry.id for entry in (*ANOMALY_TYPES, *DRIFT_TYPES))
 ANOMALY_TYPE_MAX_LENGTH = 64
 _logged_unknown_types: set[str] = set()
 

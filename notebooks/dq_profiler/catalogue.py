@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
+SEVERITIES = (HIGH, MEDIUM, LOW)  # most severe first
 COLUMN, TABLE, RUN = "column", "table", "run"  # what a type is judged over: one column, one table, all tables
 
 # US state and territory codes (USPS), military "states" included.

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dataquality.models import ProfileColumn, ProfileResult, ProfileRun
 from tests.dataquality.fixtures.callback import make_table_group
-from tests.dataquality.monitoring.series import START, complete_at, daily, payload
+from tests.dataquality.monitoring.series import START, daily, payload
 
 pytestmark = pytest.mark.django_db
 PII = {"table_name": "sales.orders", "column_name": "amount", "anomaly_type": "potential_pii",
