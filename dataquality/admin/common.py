@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
-from dataquality.reports.severity import run_severity_counts, severity_css_class
+from dataquality.reports.severity import run_severity_counts, severity_css_class, standing_text
 from dataquality.services.grants import scope_to_grants
 
 # DatabricksNotConfigured is a deployment problem, not a Databricks answer, so it is listed apart.
@@ -73,10 +73,11 @@ def compact_time(value) -> str:
 
 
 def anomaly_standing(anomaly) -> str:
-    """New, recurring, folded, or what triage decided (with whom and why)."""
-    if anomaly.caused_by_id:
-        return "folded under a row-count anomaly"
-    if anomaly.disposition != "open":
+    """The report's standing, and for a triage decision who made it and why."""
+    text = standing_text(
+        folded=anomaly.caused_by_id is not None, disposition=anomaly.disposition, occurrences=anomaly.occurrences
+    )
+    if anomaly.caused_by_id is None and anomaly.disposition != "open":
         note = f": {anomaly.disposition_note}" if anomaly.disposition_note else ""
-        return f"{anomaly.disposition} by {anomaly.disposition_by or '?'}{note}"
-    return "new" if anomaly.occurrences == 1 else f"recurring ({anomaly.occurrences} runs)"
+        text += f" by {anomaly.disposition_by or '?'}{note}"
+    return text

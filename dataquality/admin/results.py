@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from dataquality.admin.common import ReadOnlyAdmin, anomaly_standing, severity_badge
 from dataquality.models import Disposition, ProfileAnomaly, ProfileColumn
 from dataquality.services.dispositions import set_disposition
+from dataquality.services.judges.triage import NEW
 from dataquality.services.grants import may_use_connection
 from dataquality.reports.display import short_run_id
 from dataquality.reports.severity import ordered_severities
@@ -66,7 +67,7 @@ class StandingFilter(admin.SimpleListFilter):
     title = "standing"
     parameter_name = "standing"
     STANDINGS = {
-        "new": Q(occurrences=1, disposition=Disposition.OPEN, caused_by__isnull=True),
+        "new": NEW,
         "recurring": Q(occurrences__gt=1, disposition=Disposition.OPEN, caused_by__isnull=True),
         "folded": Q(caused_by__isnull=False),
         **{value: Q(disposition=value) for value in (Disposition.CONFIRMED, Disposition.DISMISSED, Disposition.MUTED)},

@@ -29,7 +29,7 @@ from dataquality.reports.display import (
     visible_text,
 )
 from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
-from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key
+from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key, standing_text
 from dataquality.reports.trends import ReportTrends, Sparkline, report_trends, sparkline
 from dataquality.selectors import next_completed_run, previous_completed_run
 from dataquality.services.grants import readable_runs
@@ -68,12 +68,7 @@ class Anomaly:
 
     @property
     def standing(self) -> str:
-        """How the anomaly stands, in a word or two: what the page shows beside it."""
-        if self.is_folded:
-            return "follows from the row count"
-        if self.disposition != "open":
-            return self.disposition
-        return "new" if self.is_new else f"recurring ({self.occurrences} runs)"
+        return standing_text(folded=self.is_folded, disposition=self.disposition, occurrences=self.occurrences)
 
 
 @dataclass

@@ -13,6 +13,16 @@ from django.db.models import Count, Q, QuerySet
 from dataquality.anomaly_types import SEVERITIES
 
 
+def standing_text(*, folded: bool, disposition: str, occurrences: int) -> str:
+    """How an anomaly stands, in a word or two (contract 11.3, 11.4): folded, what triage decided, new or recurring.
+    The report and the admin both show it."""
+    if folded:
+        return "follows from the row count"
+    if disposition != "open":
+        return disposition
+    return "new" if occurrences == 1 else f"recurring ({occurrences} runs)"
+
+
 def severity_sort_key(severity: str) -> tuple[int, str]:
     try:
         return (SEVERITIES.index(severity), "")
