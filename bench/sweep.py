@@ -107,7 +107,7 @@ def _fresh_runs(mix: Mix, fake_url: str) -> None:
     from django.utils import timezone
 
     from dataquality.models import Dataset, ProfileRun, ProfileRunStatus, TableGroup
-    from dataquality.services import job_settings as jobs
+    from dataquality.services.launch import job_settings as jobs
 
     ProfileRun.objects.all().delete()
     TableGroup.objects.all().delete()
@@ -136,7 +136,7 @@ def _fresh_runs(mix: Mix, fake_url: str) -> None:
 
 
 def _timed_sweep(mix: Mix, fake: StubDatabricks, threads: int) -> tuple[float, int]:
-    from dataquality.services.sweep import reconcile_profile_runs
+    from dataquality.services.monitor.sweep import reconcile_profile_runs
 
     _fresh_runs(mix, fake.url)
     fake.runs.clear()  # a fresh workspace too: the relaunches' tokens are new to it

@@ -18,7 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 class _RecordingEnv(environ.Env):
     """Records the name of every variable these settings read: a connection's `secret_ref` may never name one
-    (dataquality/services/workspaces.py), so no connection can send the app's own secrets anywhere."""
+    (dataquality/services/access/workspaces.py), so no connection can send the app's own secrets anywhere."""
 
     def __init__(self, **scheme):
         super().__init__(**scheme)
@@ -235,7 +235,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProfileRunStatusEnum": "dataquality.models.ProfileRunStatus.choices",
-        "PayloadStatusEnum": "dataquality.services.payloads.PAYLOAD_STATUSES",
+        "PayloadStatusEnum": "dataquality.services.results.payloads.PAYLOAD_STATUSES",
     },
 }
 
@@ -287,7 +287,7 @@ PROFILE_ALERT_WEBHOOK_TIMEOUT_SECONDS = env.float("PROFILE_ALERT_WEBHOOK_TIMEOUT
 # Where the links in an alert point: this service as its users reach it (the callback URL when unset).
 PROFILE_ALERT_BASE_URL = env.str("PROFILE_ALERT_BASE_URL", default="") or DATABRICKS_PROFILE_CALLBACK_URL
 
-# --- The run monitor (the beat sweep, dataquality.services.sweep) ---
+# --- The run monitor (the beat sweep, dataquality.services.monitor.sweep) ---
 PROFILE_RUN_SWEEP_INTERVAL_SECONDS = env.int("PROFILE_RUN_SWEEP_INTERVAL_SECONDS", default=60)
 # A run is asked about at most this often; below the sweep interval, so that every sweep finds it due.
 PROFILE_RUN_POLL_INTERVAL_SECONDS = env.int(

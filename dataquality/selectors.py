@@ -14,8 +14,8 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
-from dataquality.services.manifest import qualified_table_name
-from dataquality.services.pii import PII_ANOMALY_TYPE, WITHHELD_METRICS
+from dataquality.services.results.manifest import qualified_table_name
+from dataquality.services.access.pii import PII_ANOMALY_TYPE, WITHHELD_METRICS
 
 
 def profile_run_results(profile_run: ProfileRun) -> list[ProfileResult]:

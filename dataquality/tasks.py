@@ -8,9 +8,9 @@ from celery import shared_task
 from django.conf import settings
 
 from dataquality.databricks import DatabricksRateLimited, DatabricksTransientError
-from dataquality.services.lineage import LineageNotDelivered, send_lineage_event
-from dataquality.services.schedules import start_scheduled_profile_runs
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.results.lineage import LineageNotDelivered, send_lineage_event
+from dataquality.services.monitor.schedules import start_scheduled_profile_runs
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def start_scheduled_profile_runs_task() -> str:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def send_lineage_event_task(self, profile_run_id: str, event_type: str) -> None:
-    """Send one OpenLineage event of a run (dataquality/services/lineage.py). A receiver that is down gets
+    """Send one OpenLineage event of a run (dataquality/services/results/lineage.py). A receiver that is down gets
     OPENLINEAGE_MAX_RETRIES more tries, waits doubling from 10 s; then the event is given up, with an error logged."""
     try:
         send_lineage_event(profile_run_id=profile_run_id, event_type=event_type)

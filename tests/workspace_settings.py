@@ -20,7 +20,7 @@ def pointed_at_workspace(
 ) -> Iterator:
     """A PAT workspace on serverless compute with the callback configured; `more` sets further settings.
     Cached clients are dropped on the way in and out, so none outlives the settings it was built from."""
-    from dataquality.services.workspaces import _cached_client
+    from dataquality.services.access.workspaces import _cached_client
 
     values = {
         "DATABRICKS_HOST": host,

@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.reports.severity import run_severity_counts, severity_css_class, standing_text
-from dataquality.services.grants import scope_to_grants
+from dataquality.services.access.grants import scope_to_grants
 
 # DatabricksNotConfigured is a deployment problem, not a Databricks answer, so it is listed apart.
 DATABRICKS_FAILURES = (DatabricksError, DatabricksNotConfigured)
@@ -23,7 +23,7 @@ class GrantScoped:
     """The API's read rule in the admin: rows on workspaces the user holds no grant on are left out of the
     list, its filters and its pages (an id of one is "not found"). `grant_path` leads to the connection."""
 
-    grant_path: str | None = None  # None: the model's own (dataquality.services.grants.CONNECTION_PATHS)
+    grant_path: str | None = None  # None: the model's own (dataquality.services.access.grants.CONNECTION_PATHS)
 
     def get_queryset(self, request):
         return scope_to_grants(super().get_queryset(request), request.user, self.grant_path)

@@ -13,10 +13,10 @@ from dataquality.admin.common import ReadOnlyAdmin, anomaly_standing, severity_b
 from dataquality.models import Disposition, ProfileAnomaly, ProfileColumn
 from dataquality.services.dispositions import set_disposition
 from dataquality.services.judges.triage import NEW
-from dataquality.services.grants import may_use_connection
+from dataquality.services.access.grants import may_use_connection
 from dataquality.reports.display import short_run_id
 from dataquality.reports.severity import ordered_severities
-from dataquality.services.grants import readable_runs
+from dataquality.services.access.grants import readable_runs
 
 
 def run_link(profile_run_id):

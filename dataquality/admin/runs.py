@@ -19,9 +19,9 @@ from dataquality.admin.common import (
 from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
-from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
-from dataquality.services.grants import ConnectionNotGranted, require_grant
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.launch.cancellation import RunAlreadyFinal, cancel_profile_run
+from dataquality.services.access.grants import ConnectionNotGranted, require_grant
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 
 # Permissions of the actions, as the API requires them (contract section 3). Reconciling may relaunch a
 # run stuck in `queued`, so it needs what starting needs.

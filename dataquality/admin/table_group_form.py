@@ -9,8 +9,8 @@ from django import forms
 
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, DriftThreshold
 from dataquality.models import TableGroup
-from dataquality.services.table_check import TableCheck, TableSettingsInvalid, check_table_group_tables, needs_check
-from dataquality.services.table_groups import ConnectionChangeRefused, check_connection_change
+from dataquality.services.launch.table_check import TableCheck, TableSettingsInvalid, check_table_group_tables, needs_check
+from dataquality.services.launch.table_groups import ConnectionChangeRefused, check_connection_change
 
 DRIFT_FIELD_PREFIX = "drift_"
 SCHEDULE_HELP = "Runs the group on the cron above; off, and without effect, while the cron is blank."

@@ -36,17 +36,17 @@ from dataquality.models import (
 )
 from dataquality.reports.display import format_duration, short_run_id
 from dataquality.reports.severity import with_severity_counts
-from dataquality.services.error_details import for_user
-from dataquality.services.grants import ConnectionNotGranted, may_use_connection, require_grant
-from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.access.error_details import for_user
+from dataquality.services.access.grants import ConnectionNotGranted, may_use_connection, require_grant
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from dataquality.admin.table_group_form import TableGroupForm
-from dataquality.services.table_check import TableSettingsInvalid
-from dataquality.services.table_groups import (
+from dataquality.services.launch.table_check import TableSettingsInvalid
+from dataquality.services.launch.table_groups import (
     delete_table_group,
     delete_table_group_job,
     save_table_group,
 )
-from dataquality.services.workspaces import connection_errors
+from dataquality.services.access.workspaces import connection_errors
 
 # The permission the API's start endpoints require (contract section 3).
 START_PERMISSION = "dataquality.start_profilerun"

@@ -25,11 +25,11 @@ from rest_framework.views import APIView
 from dataquality.api.bounded_body import read_bounded_body
 from dataquality.api.errors import Conflict
 from dataquality.models import ProfileRun
-from dataquality.services.callback_tokens import token_expired, token_matches
-from dataquality.services.completion import RunCanceled, complete_profile_run
-from dataquality.services.manifest import build_manifest
-from dataquality.services.payloads import CompletionPayloadSerializer, MalformedPayload, parse_json_document
-from dataquality.services.profiling import run_summary
+from dataquality.services.results.callback_tokens import token_expired, token_matches
+from dataquality.services.results.completion import RunCanceled, complete_profile_run
+from dataquality.services.results.manifest import build_manifest
+from dataquality.services.results.payloads import CompletionPayloadSerializer, MalformedPayload, parse_json_document
+from dataquality.services.launch.profiling import run_summary
 
 
 @dataclass(frozen=True)

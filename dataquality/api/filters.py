@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from dataquality.anomaly_types import KNOWN_ANOMALY_TYPES, SEVERITIES
 from dataquality.models import Dataset, Disposition, ProfileAnomaly, ProfileRun, Table, TableGroup
-from dataquality.services.grants import readable_table_groups
+from dataquality.services.access.grants import readable_table_groups
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField on PostgreSQL and SQLite
 

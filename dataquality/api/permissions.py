@@ -5,7 +5,7 @@ Every REST action maps to the Django permissions it needs: reads `view_*`, write
 table is refused, so a new endpoint needs a rule here; `tests/dataquality/test_permission_matrix.py`
 walks the URL conf against the README's matrix.
 
-On top of that, using a workspace needs a grant on its connection (`dataquality.services.grants`):
+On top of that, using a workspace needs a grant on its connection (`dataquality.services.access.grants`):
 `ConnectionGrant` checks the object a view acts on, `check_grant_of` (called by the serializers) the
 connection or group a write points at.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, DjangoModelPermissions
 
-from dataquality.services.grants import ConnectionNotGranted, require_grant
+from dataquality.services.access.grants import ConnectionNotGranted, require_grant
 
 # "{model}" stands for the model of the view's queryset; other names are of the `dataquality` app.
 ACTION_PERMISSIONS: dict[str, tuple[str, ...]] = {

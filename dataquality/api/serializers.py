@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from dataquality.services.error_details import for_user
+from dataquality.services.access.error_details import for_user
 from dataquality.api.permissions import check_grant_of
 from dataquality.models import Connection, Dataset, Disposition, ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, Table, TableGroup
 from dataquality.selectors import COLUMN_HISTORY_METRICS, TABLE_HISTORY_METRICS
-from dataquality.services.grants import readable_table_groups
-from dataquality.services.workspaces import connection_errors
+from dataquality.services.access.grants import readable_table_groups
+from dataquality.services.access.workspaces import connection_errors
 
 
 class ConnectionSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from dataquality.api import serializers as s
-from dataquality.services.error_details import for_user, not_configured
+from dataquality.services.access.error_details import for_user, not_configured
 from dataquality.api.filters import AnomalyFilter, ProfileRunFilter, TableFilter, TableGroupFilter
 from dataquality.api.permissions import DATA_PERMISSIONS, ActionPermissions
 from dataquality.api.errors import Conflict
@@ -21,11 +21,11 @@ from dataquality.models import Connection, Dataset, ProfileAnomaly, ProfileRun, 
 from dataquality.reports.severity import SEVERITIES
 from dataquality.selectors import metric_history, profile_run_results
 from dataquality.services.dispositions import MuteInThePast, set_disposition
-from dataquality.services.grants import scope_to_grants
-from dataquality.services.cancellation import RunAlreadyFinal, cancel_profile_run
-from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
-from dataquality.services.table_check import TableSettingsInvalid, check_table_group_tables, needs_check
-from dataquality.services.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
+from dataquality.services.access.grants import scope_to_grants
+from dataquality.services.launch.cancellation import RunAlreadyFinal, cancel_profile_run
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
+from dataquality.services.launch.table_check import TableSettingsInvalid, check_table_group_tables, needs_check
+from dataquality.services.launch.table_groups import ConnectionChangeRefused, delete_table_group, save_table_group
 
 
 def _detail(message: str, http_status: int, **extra) -> Response:

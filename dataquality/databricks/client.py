@@ -1,7 +1,7 @@
 """The Databricks client: Jobs API 2.2, DBFS read and the Files API, and nothing else.
 
 Every Databricks call of the app goes through `DatabricksClient`; build one with
-`dataquality.services.workspaces.get_client`.
+`dataquality.services.access.workspaces.get_client`.
 """
 
 from __future__ import annotations

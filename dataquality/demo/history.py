@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from dataquality.models import ProfileRun, ProfileRunStatus
-from dataquality.services.callback_tokens import make_callback_token
-from dataquality.services.workspaces import get_client
+from dataquality.services.results.callback_tokens import make_callback_token
+from dataquality.services.access.workspaces import get_client
 
 SEEDED_BY = "demo history (seeded)"
 SEEDED_RUNS = 7

@@ -169,7 +169,7 @@ class Demo:
         return summary
 
     def wait_for(self, api: DemoApi, stack: Stack, profile_run_id: str) -> dict:
-        from dataquality.services.workspaces import get_client
+        from dataquality.services.access.workspaces import get_client
 
         client = get_client()
         started = time.monotonic()

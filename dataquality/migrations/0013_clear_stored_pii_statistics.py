@@ -1,10 +1,10 @@
-"""Columns flagged as potential PII keep no value of their data (dataquality/services/pii.py): clear the mean,
+"""Columns flagged as potential PII keep no value of their data (dataquality/services/access/pii.py): clear the mean,
 standard deviation and value-derived `extra` fields stored before the server withheld them, and anything 0005
 left (min, max, percentiles, top values)."""
 
 from django.db import migrations
 
-# The rule of dataquality/services/pii.py as it stood, frozen as migrations must be.
+# The rule of dataquality/services/access/pii.py as it stood, frozen as migrations must be.
 PII_ANOMALY_TYPE = "potential_pii"
 WITHHELD_METRICS = ("min_value", "max_value", "p25", "p50", "p75", "mean", "stddev")
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from dataquality.models import Dataset, ProfileResult, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.reports.display import format_count, format_duration, short_run_id
 from dataquality.reports.trends import Sparkline, sparkline
-from dataquality.services.grants import readable_table_groups
-from dataquality.services.manifest import qualified_table_name
+from dataquality.services.access.grants import readable_table_groups
+from dataquality.services.results.manifest import qualified_table_name
 
 RUNS_PER_PAGE = 50
 GROUP_TREND_RUNS = 90  # the group page's charts: its last completed runs

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from dataquality.models import ProfileRun, TableGroup
-from dataquality.services.grants import readable_table_groups
+from dataquality.services.access.grants import readable_table_groups
 from dataquality.reports.display import format_count, format_duration, short_run_id
 from dataquality.reports.severity import run_severity_counts, with_severity_counts
 

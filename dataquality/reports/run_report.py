@@ -32,9 +32,9 @@ from dataquality.reports.metrics import ROWS, Metric, glossary, metrics_for
 from dataquality.reports.severity import ordered_severities, severity_css_class, severity_sort_key, standing_text
 from dataquality.reports.trends import ReportTrends, Sparkline, report_trends, sparkline
 from dataquality.selectors import next_completed_run, previous_completed_run
-from dataquality.services.grants import readable_runs
-from dataquality.services.manifest import qualified_table_name
-from dataquality.services.pii import pii_columns
+from dataquality.services.access.grants import readable_runs
+from dataquality.services.results.manifest import qualified_table_name
+from dataquality.services.access.pii import pii_columns
 # The quartile chart's axis on its 400-unit canvas, inset so the end caps stay visible.
 AXIS_START, AXIS_END = 10.0, 390.0
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from dataquality.models import ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
-from dataquality.services.manifest import qualified_table_name
+from dataquality.services.results.manifest import qualified_table_name
 
 TREND_RUNS = 20  # points of a report's trend: the group's last completed runs up to the one shown
 WIDTH, HEIGHT, PAD = 80.0, 20.0, 2.0

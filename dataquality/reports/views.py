@@ -1,7 +1,7 @@
 """The report pages. Thin: the permission check, one selector call, one template.
 
 Anonymous users are sent to the login (`LOGIN_URL`); a logged-in user without the view permission gets 403, and
-a run on a workspace the user holds no grant on is a 404 (dataquality/services/grants.py).
+a run on a workspace the user holds no grant on is a 404 (dataquality/services/access/grants.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from dataquality.reports.browse import RunFilters, group_page, runs_page
 from dataquality.reports.landing import latest_run_per_group
 from dataquality.reports.run_report import TableNotInRun, build_run_report, get_report_run
 from dataquality.services.dispositions import MuteInThePast, set_disposition
-from dataquality.services.error_details import for_user
-from dataquality.services.grants import (
+from dataquality.services.access.error_details import for_user
+from dataquality.services.access.grants import (
     ConnectionNotGranted,
     may_use_connection,
     readable_runs,

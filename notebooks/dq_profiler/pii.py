@@ -1,5 +1,5 @@
 """What a column flagged as potential PII never reports: shared by the engine (so the values never leave the
-workspace) and the server (dataquality/services/pii.py, which also holds the rule for `extra` fields)."""
+workspace) and the server (dataquality/services/access/pii.py, which also holds the rule for `extra` fields)."""
 
 POTENTIAL_PII = "potential_pii"
 # Values of the column itself (an approximate percentile is one of its values), or figures that give values

@@ -12,8 +12,8 @@ import responses
 from django.utils import timezone
 
 from dataquality.models import ProfileRun, ProfileRunStatus
-from dataquality.services.alerts import alert_on_failure_streak
-from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
+from dataquality.services.monitor.alerts import alert_on_failure_streak
+from dataquality.services.launch.profiling import DataQualityProfilingService, LaunchFailed
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, make_table_group, run_client
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_the_webhook_gets_the_alert_as_json_with_a_timeout(group, settings, mail
 )
 def test_a_webhook_failure_is_logged_and_swallowed(group, settings, mailoutbox, caplog, answer):
     settings.PROFILE_ALERT_WEBHOOK_URL = WEBHOOK
-    caplog.set_level(logging.WARNING, logger="dataquality.services.alerts")
+    caplog.set_level(logging.WARNING, logger="dataquality.services.monitor.alerts")
     with responses.RequestsMock() as hooks:
         hooks.post(WEBHOOK, **answer)
         fail_times(group, 3)  # no exception
@@ -183,7 +183,7 @@ def test_a_launch_databricks_refuses_counts_towards_the_streak(group, mailoutbox
 
 @pytest.mark.django_db(transaction=True)
 def test_a_sweep_failing_a_run_counts_towards_the_streak(group, mailoutbox, workspace, settings):
-    from dataquality.services.sweep import reconcile_profile_runs
+    from dataquality.services.monitor.sweep import reconcile_profile_runs
 
     fail_times(group, 2, start=100)
     run = make_profile_run(group, databricks_run_id="9001", started_at=timezone.now() - timedelta(hours=1))

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from dataquality.models import ProfileAnomaly
-from dataquality.services import payloads
+from dataquality.services.results import payloads
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, run_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("callback_secret")]
@@ -47,7 +47,7 @@ def test_an_anomaly_type_is_a_short_id(anomaly_type):
 
 def test_an_unknown_type_is_kept_and_logged_once(caplog, monkeypatch):
     monkeypatch.setattr(payloads, "_logged_unknown_types", set())
-    with caplog.at_level(logging.WARNING, logger="dataquality.services.payloads"):
+    with caplog.at_level(logging.WARNING, logger="dataquality.services.results.payloads"):
         _post(_anomaly(anomaly_type="newer_type"), _anomaly(anomaly_type="newer_type", column_name="d"))
         _post(_anomaly(anomaly_type="newer_type"))
     assert ProfileAnomaly.objects.filter(anomaly_type="newer_type").count() == 3

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dataquality.models import ProfileAnomaly, ProfileRun, ProfileRunStatus
-from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.results.callback_tokens import make_callback_token
 from tests.dataquality.fixtures.callback import (
     bearer_client,
     complete_url,
@@ -146,7 +146,7 @@ def test_no_secret_configured_refuses_every_token(settings):
 def test_token_check_refuses_non_ascii_tokens_without_crashing(settings):
     import uuid
 
-    from dataquality.services.callback_tokens import make_callback_token, token_matches
+    from dataquality.services.results.callback_tokens import make_callback_token, token_matches
 
     settings.DATABRICKS_PROFILE_CALLBACK_SECRET = "s"
     run_id = uuid.uuid4()

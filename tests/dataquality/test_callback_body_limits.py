@@ -10,7 +10,7 @@ import json
 import pytest
 
 from dataquality.models import ProfileColumn, ProfileRun, ProfileRunStatus
-from dataquality.services.reconcile import poll_profile_run
+from dataquality.services.monitor.reconcile import poll_profile_run
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, run_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("callback_secret")]
@@ -199,7 +199,7 @@ def test_the_service_refuses_non_finite_numbers_it_is_handed_directly():
     """Whoever decoded the document: a float that JSON cannot store is a field error, not a database error."""
     from rest_framework.exceptions import ValidationError
 
-    from dataquality.services.completion import complete_profile_run
+    from dataquality.services.results.completion import complete_profile_run
 
     profile_run = make_profile_run()
     payload = {"status": "completed", "tables": [{"table_name": "t", "columns": [

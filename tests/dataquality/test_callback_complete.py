@@ -16,8 +16,8 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
-from dataquality.services.completion import BATCH_SIZE
-from dataquality.services.pii import PII_ANOMALY_TYPE
+from dataquality.services.results.completion import BATCH_SIZE
+from dataquality.services.access.pii import PII_ANOMALY_TYPE
 from notebooks.dq_profiler.catalogue import ANOMALY_TYPES
 from tests.dataquality.fixtures.callback import (
     complete_url,
@@ -372,10 +372,10 @@ def test_completion_is_logged_without_the_token(caplog):
     client = run_client(profile_run)
     token = client._credentials["HTTP_AUTHORIZATION"].split()[1]
 
-    with caplog.at_level("INFO", logger="dataquality.services.completion"):
+    with caplog.at_level("INFO", logger="dataquality.services.results.completion"):
         post(profile_run, load_payload("seed_payload"), client=client)
 
-    completion_lines = [record.getMessage() for record in caplog.records if record.name == "dataquality.services.completion"]
+    completion_lines = [record.getMessage() for record in caplog.records if record.name == "dataquality.services.results.completion"]
     assert len(completion_lines) == 1
     assert str(profile_run.pk) in completion_lines[0]
     assert token not in caplog.text

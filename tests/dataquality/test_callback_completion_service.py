@@ -6,7 +6,7 @@ import pytest
 from rest_framework.exceptions import ValidationError
 
 from dataquality.models import ProfileAnomaly, ProfileRun, ProfileRunStatus
-from dataquality.services.completion import RunCanceled, complete_profile_run
+from dataquality.services.results.completion import RunCanceled, complete_profile_run
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_payload_read_from_storage_completes_the_run(caplog):
     profile_run = make_profile_run()
 
-    with caplog.at_level("INFO", logger="dataquality.services.completion"):
+    with caplog.at_level("INFO", logger="dataquality.services.results.completion"):
         completed = complete_profile_run(
             profile_run_id=str(profile_run.pk), payload=load_payload("full_payload"), source="payload_file"
         )

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from dataquality.models import ProfileRun
-from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.results.callback_tokens import make_callback_token
 from tests.dataquality.celery_processes import database_url
 from tests.dataquality.fixtures.callback import SECRET, complete_url, make_profile_run
 

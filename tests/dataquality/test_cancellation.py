@@ -3,7 +3,7 @@
 import pytest
 
 from dataquality.models import ProfileRun, ProfileRunStatus
-from dataquality.services.cancellation import cancel_profile_run
+from dataquality.services.launch.cancellation import cancel_profile_run
 
 pytestmark = pytest.mark.django_db
 

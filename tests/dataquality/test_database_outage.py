@@ -12,7 +12,7 @@ from django.db.backends.utils import CursorWrapper
 
 from dataquality.models import ProfileRunStatus
 from notebooks.dq_profiler.runtime.callback import post_callback
-from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.results.callback_tokens import make_callback_token
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, manifest_url, run_client
 
 pytestmark = pytest.mark.usefixtures("callback_secret")

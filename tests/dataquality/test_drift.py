@@ -7,7 +7,7 @@ import pytest
 
 from dataquality.drift_catalogue import DRIFT_TYPES
 from dataquality.models import ProfileAnomaly, ProfileRunStatus, TableGroup
-from dataquality.services.completion import complete_profile_run
+from dataquality.services.results.completion import complete_profile_run
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, make_table_group, run_client
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.core import mail
 from django.utils import timezone
 
 from dataquality.models import ProfileRun, ProfileRunStatus
-from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.launch.profiling import DataQualityProfilingService, LaunchFailed
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 from tests.dataquality.fixtures.callback import complete_url, run_client
 from tests.dataquality.workspace import JOBS
 

@@ -8,9 +8,9 @@ import pytest
 
 from dataquality import tasks
 from dataquality.models import Connection, ProfileRun, ProfileRunStatus
-from dataquality.services.completion import complete_profile_run
-from dataquality.services.lineage import COMPLETE, START
-from dataquality.services.profiling import DataQualityProfilingService
+from dataquality.services.results.completion import complete_profile_run
+from dataquality.services.results.lineage import COMPLETE, START
+from dataquality.services.launch.profiling import DataQualityProfilingService
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, make_table_group
 from tests.dataquality.lineage_receiver import LineageReceiver
 
@@ -130,7 +130,7 @@ def test_nothing_is_queued_without_an_endpoint(settings, sent, table_group, djan
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         complete_profile_run(profile_run_id=run.pk, payload=load_payload("engine_payload"))
 
-    lineage = [callback for callback in callbacks if getattr(callback, "__module__", "") == "dataquality.services.lineage"]
+    lineage = [callback for callback in callbacks if getattr(callback, "__module__", "") == "dataquality.services.results.lineage"]
     assert sent == [] and lineage == []
 
 
@@ -140,7 +140,7 @@ def test_the_event_waits_for_the_commit(receiver, sent, table_group, django_capt
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         complete_profile_run(profile_run_id=run.pk, payload=load_payload("engine_payload"))
 
-    lineage = [callback for callback in callbacks if getattr(callback, "__module__", "") == "dataquality.services.lineage"]
+    lineage = [callback for callback in callbacks if getattr(callback, "__module__", "") == "dataquality.services.results.lineage"]
     assert sent == [] and receiver.requests == [] and len(lineage) == 1
     lineage[0]()
     assert [event["eventType"] for event in receiver.events] == ["COMPLETE"]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dataquality.models import ProfileRun, ProfileRunStatus, Table
-from dataquality.services.manifest import build_manifest
+from dataquality.services.results.manifest import build_manifest
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
 from tests.dataquality.fixtures.callback import (
     make_profile_run,

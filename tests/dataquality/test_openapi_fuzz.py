@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from conversioncentral.wsgi import application
 from dataquality.models import ProfileAnomaly, ProfileRun, Table, TableGroup
-from dataquality.services.callback_tokens import make_callback_token
+from dataquality.services.results.callback_tokens import make_callback_token
 from tests.conftest import user_as
 
 pytestmark = pytest.mark.django_db

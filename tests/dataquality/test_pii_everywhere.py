@@ -9,7 +9,7 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 
 from dataquality.models import ProfileColumn
-from dataquality.services.pii import WITHHELD_METRICS, is_pii_column, withheld_extra
+from dataquality.services.access.pii import WITHHELD_METRICS, is_pii_column, withheld_extra
 from tests.dataquality.fixtures.callback import complete_url, make_profile_run, make_table_group, run_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("callback_secret")]

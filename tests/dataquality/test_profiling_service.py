@@ -5,9 +5,9 @@ import json
 import pytest
 
 from dataquality.models import ProfileRun, ProfileRunStatus, TableGroup
-from dataquality.services import job_settings
-from dataquality.services.callback_tokens import make_callback_token, token_matches
-from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.launch import job_settings
+from dataquality.services.results.callback_tokens import make_callback_token, token_matches
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 from tests.dataquality.workspace import HOST, JOBS
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dataquality.models import Connection, ProfileRun
-from dataquality.services.profiling import job_parameters
+from dataquality.services.launch.profiling import job_parameters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("callback_secret")]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from dataquality.services.run_states import translate_state
+from dataquality.services.monitor.run_states import translate_state
 
 
 def old(life_cycle, result=None, message=""):

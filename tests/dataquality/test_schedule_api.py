@@ -135,7 +135,7 @@ def test_the_admin_sets_a_schedule_and_shows_the_next_run(admin_client, table_gr
 
 
 def test_an_edit_does_not_write_back_a_stale_copy_of_what_the_beat_wrote(table_group):
-    from dataquality.services.table_groups import save_table_group
+    from dataquality.services.launch.table_groups import save_table_group
 
     stale = TableGroup.objects.get(pk=table_group.pk)  # loaded by an edit before the beat claims a slot
     claimed_until, skipped_at = timezone.now() + dt.timedelta(hours=1), timezone.now()

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, connections
 
 from dataquality.models import ProfileRun, TableGroup
-from dataquality.services import schedules
+from dataquality.services.monitor import schedules
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

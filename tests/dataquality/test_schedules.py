@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from dataquality.models import Connection, Dataset, ProfileRun, TableGroup
-from dataquality.services.schedules import next_run_at_for, start_scheduled_profile_runs
+from dataquality.services.monitor.schedules import next_run_at_for, start_scheduled_profile_runs
 from dataquality.tasks import start_scheduled_profile_runs_task
 from tests.dataquality.workspace import HOST
 

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileResult, ProfileRun, ProfileRunStatus
-from dataquality.services.completion import complete_profile_run
-from dataquality.services.profiling import DataQualityProfilingService
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.results.completion import complete_profile_run
+from dataquality.services.launch.profiling import DataQualityProfilingService
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 from tests.dataquality.fixtures.callback import (
     complete_url,
     load_payload,
@@ -209,7 +209,7 @@ def test_an_unknown_state_leaves_the_run_alone_and_is_logged_once(workspace, mon
     monitor_settings.PROFILE_RUN_POLL_INTERVAL_SECONDS = 1
     run = running()
     workspace.run_state(9001, "HIBERNATING")
-    caplog.set_level(logging.WARNING, logger="dataquality.services.reconcile")
+    caplog.set_level(logging.WARNING, logger="dataquality.services.monitor.reconcile")
 
     first = reconcile_profile_runs()
     ProfileRun.objects.filter(pk=run.pk).update(last_polled_at=None)  # due again

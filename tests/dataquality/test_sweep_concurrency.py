@@ -17,7 +17,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileResult, ProfileRun
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 from tests.dataquality.at_once import run_at_once
 from tests.dataquality.fixtures.callback import make_profile_run, make_table_group, wide_payload
 from tests.dataquality.workspace import JOBS

@@ -96,7 +96,7 @@ def test_a_move_goes_on_when_the_old_workspace_will_not_delete_the_job(
 ):
     workspace.refuses("delete", 403, "PERMISSION_DENIED", "Not the owner.")
 
-    with caplog.at_level(logging.WARNING, logger="dataquality.services.table_groups"):
+    with caplog.at_level(logging.WARNING, logger="dataquality.services.launch.table_groups"):
         response = _move(rest_client, launched_group, other_connection)
 
     assert response.status_code == 200

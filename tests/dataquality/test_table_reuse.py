@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from dataquality.models import ProfileResult, ProfileRun, ProfileRunStatus
-from dataquality.services.completion import complete_profile_run
-from dataquality.services.manifest import build_manifest
+from dataquality.services.results.completion import complete_profile_run
+from dataquality.services.results.manifest import build_manifest
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, make_table_group
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import responses
 from responses import matchers
 
 from dataquality.databricks import ConnectionSettingsError, DatabricksNotConfigured
-from dataquality.services.workspaces import connection_errors, get_client, workspace_host
+from dataquality.services.access.workspaces import connection_errors, get_client, workspace_host
 from dataquality.models import Connection
 
 DEFAULT_HOST = "adb-1.azuredatabricks.net"

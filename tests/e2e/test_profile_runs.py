@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileRun
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 
 # Planted in the small warehouse (see dataquality/demo/warehouse.py) and found at this scale.
 EXPECTED_TYPES = {"no_values", "potential_pii", "constant_column", "duplicate_key_values", "high_null_ratio",

@@ -169,7 +169,7 @@ def test_an_engine_crash_is_reported_as_failed_then_raised(dbutils):
     assert document["status"] == "failed" and document["error_message"] == "RuntimeError: executor lost"
     assert callback.body == payload_text(dbutils).encode("utf-8")
     # The API's own validation accepts it, for this run.
-    from dataquality.services.payloads import parse_completion_payload
+    from dataquality.services.results.payloads import parse_completion_payload
 
     assert parse_completion_payload(document, profile_run_id=RUN_ID)["status"] == "failed"
 

@@ -6,7 +6,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 
 
 def _run_id(value: str) -> str:

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ProfileRun, TableGroup
-from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
-from dataquality.services.reconcile import poll_profile_run
-from dataquality.services.table_check import TableSettingsInvalid
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed, run_summary
+from dataquality.services.monitor.reconcile import poll_profile_run
+from dataquality.services.launch.table_check import TableSettingsInvalid
 
 
 class Command(BaseCommand):

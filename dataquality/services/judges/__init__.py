@@ -21,8 +21,8 @@ from dataquality.services.judges.findings import Finding
 from dataquality.services.judges.history import load_history
 from dataquality.services.judges.snapshots import snapshot
 from dataquality.services.judges.triage import fold, follow_streaks
-from dataquality.services.manifest import qualified_table_name
-from dataquality.services.pii import pii_columns
+from dataquality.services.results.manifest import qualified_table_name
+from dataquality.services.access.pii import pii_columns
 
 
 def judge_run(

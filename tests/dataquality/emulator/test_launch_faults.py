@@ -9,9 +9,9 @@ import pytest
 
 from dataquality.emulator.faults import FaultSettings
 from dataquality.models import ProfileRun, ProfileRunStatus
-from dataquality.services.profiling import DataQualityProfilingService
-from dataquality.services.run_states import start_time_of
-from dataquality.services.sweep import reconcile_profile_runs
+from dataquality.services.launch.profiling import DataQualityProfilingService
+from dataquality.services.monitor.run_states import start_time_of
+from dataquality.services.monitor.sweep import reconcile_profile_runs
 from tests.dataquality.emulator.conftest import TOKEN, Api
 from tests.dataquality.fixtures.callback import SECRET, complete_url, run_client
 from tests.workspace_settings import pointed_at_workspace

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from unittest import mock
 
 from dataquality.models import ProfileRun
-from dataquality.services.completion import complete_profile_run
+from dataquality.services.results.completion import complete_profile_run
 from tests.dataquality.fixtures.callback import make_profile_run
 
 START = datetime(2026, 9, 7, 6, 0, tzinfo=dt_timezone.utc)  # a Monday

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.dataquality.fixtures.callback import make_profile_run, make_table_group
 from tests.dataquality.monitoring.series import START, complete_at
-from dataquality.services.completion import complete_profile_run
+from dataquality.services.results.completion import complete_profile_run
 
 pytestmark = pytest.mark.django_db
 # Everything but the inserts (whose batches follow the rows' number, as they must): the run, the judges' eight

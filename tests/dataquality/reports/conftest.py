@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from dataquality.models import ProfileRun
-from dataquality.services.completion import complete_profile_run
+from dataquality.services.results.completion import complete_profile_run
 from tests.dataquality.fixtures.callback import load_payload, make_profile_run, make_table_group
 
 

@@ -22,14 +22,14 @@ from dataquality.models import (
     ProfileRun,
     ProfileRunStatus,
 )
-from dataquality.services.alerts import alert_on_failure_streak, alert_on_new_anomalies
+from dataquality.services.monitor.alerts import alert_on_failure_streak, alert_on_new_anomalies
 from dataquality.services.judges import judge_run
 from dataquality.services.judges.triage import refresh_anomaly_counts
-from dataquality.services.lineage import announce_run_end
-from dataquality.services.manifest import qualified_table_name
-from dataquality.services.payloads import parse_completion_payload
+from dataquality.services.results.lineage import announce_run_end
+from dataquality.services.results.manifest import qualified_table_name
+from dataquality.services.results.payloads import parse_completion_payload
 from notebooks.dq_profiler.results_rows import value_text
-from dataquality.services.pii import pii_columns, withhold_column
+from dataquality.services.access.pii import pii_columns, withhold_column
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def _withhold_pii_values(
     columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
 ) -> list[ProfileColumnValue]:
     """Columns flagged as potential PII keep their counts and patterns, but no value of the data
-    (dataquality/services/pii.py). The engine leaves these out already; this keeps the promise for any payload,
+    (dataquality/services/access/pii.py). The engine leaves these out already; this keeps the promise for any payload,
     whichever notebook wrote it."""
     flagged = pii_columns(anomalies)
 

@@ -25,14 +25,14 @@ from django.utils import timezone
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.results_schema import results_schema_for
-from dataquality.services import job_settings as jobs
-from dataquality.services.alerts import alert_on_failure_streak
-from dataquality.services.callback_tokens import make_callback_token
-from dataquality.services.launch_retries import LaunchRetryPolicy
-from dataquality.services.run_states import start_time_of
-from dataquality.services.table_check import check_table_group_tables
-from dataquality.services.lineage import START, announce_run_event
-from dataquality.services.workspaces import get_client
+from dataquality.services.launch import job_settings as jobs
+from dataquality.services.monitor.alerts import alert_on_failure_streak
+from dataquality.services.results.callback_tokens import make_callback_token
+from dataquality.services.launch.launch_retries import LaunchRetryPolicy
+from dataquality.services.monitor.run_states import start_time_of
+from dataquality.services.launch.table_check import check_table_group_tables
+from dataquality.services.results.lineage import START, announce_run_event
+from dataquality.services.access.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

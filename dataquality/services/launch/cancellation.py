@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
-from dataquality.services.lineage import announce_run_end
-from dataquality.services.workspaces import get_client
+from dataquality.services.results.lineage import announce_run_end
+from dataquality.services.access.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from openlineage.client.facet_v2 import (
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
 
 from dataquality.models import ProfileColumn, ProfileRun, ProfileRunStatus
-from dataquality.services.manifest import qualified_table_name
+from dataquality.services.results.manifest import qualified_table_name
 
 START, COMPLETE, FAIL = RunState.START.value, RunState.COMPLETE.value, RunState.FAIL.value
 PRODUCER = "urn:conversioncentral:dataquality"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from dataquality.cron import InvalidSchedule, next_run_at
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import TableGroup
-from dataquality.services.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
-from dataquality.services.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
-from dataquality.services.workspaces import get_client
+from dataquality.services.monitor.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
+from dataquality.services.access.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import Table, TableGroup
-from dataquality.services.workspaces import get_client
+from dataquality.services.access.workspaces import get_client
 from notebooks.dq_profiler.runtime.masks import parse_mask, select_by_masks
 
 logger = logging.getLogger(__name__)

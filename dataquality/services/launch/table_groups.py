@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from dataquality.databricks import DatabricksError, DatabricksNotConfigured, DatabricksNotFound
 from dataquality.models import ACTIVE_STATUSES, Connection, ProfileRun, TableGroup
-from dataquality.services.schedules import SCHEDULE_STATE_FIELDS, next_run_at_for, schedule_of
-from dataquality.services.workspaces import get_client
+from dataquality.services.monitor.schedules import SCHEDULE_STATE_FIELDS, next_run_at_for, schedule_of
+from dataquality.services.access.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Reconciling one active run with Databricks: for runs whose callback never came, or that never launched.
 
-The sweep (`services/sweep.py`) calls `reconcile_profile_run` for each run it claims; `start_profile_run
+The sweep (`services/monitor/sweep.py`) calls `reconcile_profile_run` for each run it claims; `start_profile_run
 --wait` calls `poll_profile_run`. Databricks is asked first, outside any transaction; the state then moves
 forward in one conditional update, so a callback that lands meanwhile wins.
 
@@ -32,13 +32,13 @@ from rest_framework.exceptions import ValidationError
 
 from dataquality.databricks import DatabricksClient, DatabricksNotFound, DatabricksPermanentError
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
-from dataquality.services.alerts import alert_on_failure_streak
-from dataquality.services.completion import RunCanceled, RunNoLongerActive, complete_profile_run
-from dataquality.services.lineage import announce_run_end
-from dataquality.services.payloads import parse_completion_payload, parse_json_document
-from dataquality.services.profiling import DataQualityProfilingService, LaunchFailed
-from dataquality.services.run_states import start_time_of, translate_state
-from dataquality.services.workspaces import get_client
+from dataquality.services.monitor.alerts import alert_on_failure_streak
+from dataquality.services.results.completion import RunCanceled, RunNoLongerActive, complete_profile_run
+from dataquality.services.results.lineage import announce_run_end
+from dataquality.services.results.payloads import parse_completion_payload, parse_json_document
+from dataquality.services.launch.profiling import DataQualityProfilingService, LaunchFailed
+from dataquality.services.monitor.run_states import start_time_of, translate_state
+from dataquality.services.access.workspaces import get_client
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Subquery
 
 from dataquality.models import ProfileResult, ProfileRun, ProfileRunStatus
-from dataquality.services.previous_tables import previous_tables
+from dataquality.services.results.previous_tables import previous_tables
 from notebooks.dq_profiler.thresholds import DEFAULT_THRESHOLDS
 
 

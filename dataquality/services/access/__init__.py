@@ -1,0 +1,1 @@
+"""Who may use which workspace, what an error may tell whom, and the PII rule."""

@@ -1,0 +1,1 @@
+"""Watching runs over time: the sweep and reconciliation with Databricks, schedules, alerts."""
