@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
 
 from dataquality.databricks import DatabricksRateLimited, DatabricksTransientError
-from dataquality.services.results.lineage import LineageNotDelivered, send_lineage_event
+
+# The lineage task lives beside what it sends; imported here so that the worker's autodiscovery registers it.
+from dataquality.services.results.lineage import send_lineage_event_task  # noqa: F401
 from dataquality.services.monitor.schedules import start_scheduled_profile_runs
 from dataquality.services.monitor.sweep import reconcile_profile_runs
 
-logger = logging.getLogger(__name__)
-
 SCHEDULE_TIME_LIMIT_SECONDS = 600
-LINEAGE_FIRST_RETRY_SECONDS = 10
 
 
 @shared_task(
@@ -41,26 +38,3 @@ def reconcile_profile_runs_task() -> dict[str, int]:
 def start_scheduled_profile_runs_task() -> str:
     """Start every table group whose schedule is due (the beat entry "start-scheduled-profile-runs")."""
     return str(start_scheduled_profile_runs())
-
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
-def send_lineage_event_task(self, profile_run_id: str, event_type: str) -> None:
-    """Send one OpenLineage event of a run (dataquality/services/results/lineage.py). A receiver that is down gets
-    OPENLINEAGE_MAX_RETRIES more tries, waits doubling from 10 s; then the event is given up, with an error logged."""
-    try:
-        send_lineage_event(profile_run_id=profile_run_id, event_type=event_type)
-    except LineageNotDelivered as error:
-        attempts = self.request.retries + 1
-        if self.request.retries >= settings.OPENLINEAGE_MAX_RETRIES:
-            logger.error(
-                "OpenLineage %s event of profile run %s not delivered after %d attempt(s), given up: %s",
-                event_type, profile_run_id, attempts, error,
-            )
-            return
-        logger.warning(
-            "OpenLineage %s event of profile run %s failed (%s); retrying", event_type, profile_run_id, error
-        )
-        raise self.retry(
-            exc=error, countdown=LINEAGE_FIRST_RETRY_SECONDS * 2**self.request.retries,
-            max_retries=settings.OPENLINEAGE_MAX_RETRIES,
-        )

@@ -8,17 +8,19 @@ transport.
   whose PII values were withheld on completion; each anomaly of the table is one failed assertion.
 
 Delivery never holds a run back: `announce_run_event` only queues a Celery task once the transaction has committed,
-and the task retries a bounded number of times, then logs the failure (dataquality/tasks.py).
+and the task retries a bounded number of times, then logs the failure.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from collections import defaultdict
 from urllib.parse import urlsplit
 
 import requests
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +38,8 @@ from dataquality.services.results.manifest import qualified_table_name
 
 START, COMPLETE, FAIL = RunState.START.value, RunState.COMPLETE.value, RunState.FAIL.value
 PRODUCER = "urn:conversioncentral:dataquality"
+LINEAGE_FIRST_RETRY_SECONDS = 10
+logger = logging.getLogger(__name__)
 _QUANTILES = (("0.25", "p25"), ("0.5", "p50"), ("0.75", "p75"))
 
 
@@ -47,8 +51,6 @@ def announce_run_event(profile_run: ProfileRun, event_type: str) -> None:
     """Queue the run's event for after the commit; nothing when no endpoint is configured."""
     if not settings.OPENLINEAGE_URL:
         return
-    from dataquality.tasks import send_lineage_event_task  # the tasks module imports the services
-
     run_id = str(profile_run.pk)
     transaction.on_commit(lambda: send_lineage_event_task.delay(run_id, event_type))
 
@@ -154,3 +156,33 @@ def _number(text: str | None) -> float | None:
     except ValueError:
         return None
     return number if number is not None and math.isfinite(number) else None
+
+
+# Its name is the one it had in dataquality/tasks.py, so tasks queued before an upgrade still find it.
+@shared_task(
+    name="dataquality.tasks.send_lineage_event_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_lineage_event_task(self, profile_run_id: str, event_type: str) -> None:
+    """Send one OpenLineage event of a run. A receiver that is down gets OPENLINEAGE_MAX_RETRIES more tries, waits doubling from 10 s; then the event is given up, with an error logged."""
+    try:
+        send_lineage_event(profile_run_id=profile_run_id, event_type=event_type)
+    except LineageNotDelivered as error:
+        attempts = self.request.retries + 1
+        if self.request.retries >= settings.OPENLINEAGE_MAX_RETRIES:
+            logger.error(
+                "OpenLineage %s event of profile run %s not delivered after %d attempt(s), given up: %s",
+                event_type, profile_run_id, attempts, error,
+            )
+            return
+        logger.warning(
+            "OpenLineage %s event of profile run %s failed (%s); retrying", event_type, profile_run_id, error
+        )
+        raise self.retry(
+            exc=error, countdown=LINEAGE_FIRST_RETRY_SECONDS * 2**self.request.retries,
+            max_retries=settings.OPENLINEAGE_MAX_RETRIES,
+        )
