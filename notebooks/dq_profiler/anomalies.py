@@ -199,7 +199,7 @@ def _suggested_type(column: Column, context: Context) -> Finding | None:
     for metric, suggestion in (("numeric_like_count", "a numeric type"), ("date_like_count", "a date or timestamp")):
         # Card numbers are digits but identifiers, not quantities.
         if column[metric] == filled and not column["card_like_count"]:
-            return Finding(f"All {filled} non-blank values fit {suggestion}")
+            return Finding(f"All {filled:,} non-blank values fit {suggestion}")
     return None
 
 
@@ -218,7 +218,7 @@ def _inconsistent_casing(column: Column, context: Context) -> Finding | None:
     both_casings = column.get("upper_case_count") and column.get("mixed_case_count")
     if column["functional_type"] not in _NAME_OR_ADDRESS or not both_casings:
         return None
-    return Finding(f"{column['mixed_case_count']} mixed-case and {column['upper_case_count']} all-upper-case values "
+    return Finding(f"{column['mixed_case_count']:,} mixed-case and {column['upper_case_count']:,} all-upper-case values "
                    f"in a {column['functional_type']} column")
 
 
@@ -289,7 +289,7 @@ def _standardized_value_matches(column: Column, context: Context) -> Finding | N
     values = column.get("standardized_match_value_count")
     if not values:
         return None
-    return Finding(f"{values} distinct values reduce to {column['standardized_match_form_count']} once case, spaces "
+    return Finding(f"{values:,} distinct values reduce to {column['standardized_match_form_count']:,} once case, spaces "
                    "and punctuation are ignored")
 
 
@@ -306,8 +306,8 @@ def _potential_duplicates(column: Column, context: Context) -> Finding | None:
         return None  # numbers kept as text (amounts, counts) repeat by nature
     if distinct < context.thresholds["potential_duplicates_min_ratio"] * non_null:
         return None
-    return Finding(f"{distinct} distinct of {non_null} non-null values: largely unique, with "
-                   f"{non_null - distinct} repeats")
+    return Finding(f"{distinct:,} distinct of {non_null:,} non-null values: largely unique, with "
+                   f"{non_null - distinct:,} repeats")
 
 
 def _names_say(column: Column, words: frozenset[str]) -> bool:
@@ -423,7 +423,7 @@ def _recency(older_than_days: int, younger_than_days: int | None) -> TableCheck:
         age = (context.today - newest[0]).days
         if age <= older_than_days or (younger_than_days is not None and age > younger_than_days):
             return None
-        return Finding(f"The newest date of the table is {newest[0].isoformat()} ({newest[1]}), {age} days ago")
+        return Finding(f"The newest date of the table is {newest[0].isoformat()} ({newest[1]}), {age:,} days ago")
 
     return check
 
