@@ -21,8 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from conversioncentral.celery import app as celery_app
 from dataquality.models import ProfileAnomaly, ProfileColumn, ProfileColumnValue, ProfileResult, ProfileRun
 from dataquality.retention_policy import retention_days, validate_retention
-from dataquality.services.results.retention import prune_profile_data
+from dataquality.services.results.retention import _Pruner, prune_profile_data
 from dataquality.tasks import prune_profile_data_task
+from tests.dataquality.at_once import run_at_once
 from tests.dataquality.fixtures.callback import make_table_group
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +351,36 @@ def test_a_pruned_run_still_shows_in_the_report_results_and_history(viewer_user,
     rows = viewer_client.get(f"/data-quality/table-groups/{group.pk}/history",
                              {"metric": "row_count", "table": "sales.orders"})
     assert len(rows.json()["points"]) == 4  # a table's row counts outlive its column metrics
+
+
+# --- beside completions and other prunes ------------------------------------------------------------------
+
+
+def test_a_run_completed_again_while_the_prune_runs_keeps_its_rows(monkeypatch):
+    group = make_table_group()
+    late = stored_run(group, 100, status="failed")
+    recent_runs(group)
+    chunks = _Pruner._chunks
+
+    def complete_after_the_chunk_was_read(self, runs):
+        for chunk in chunks(self, runs):
+            ProfileRun.objects.filter(pk=late.pk).update(status="completed", completed_at=NOW)  # a late callback
+            yield chunk
+
+    monkeypatch.setattr(_Pruner, "_chunks", complete_after_the_chunk_was_read)
+    prune(batch_size=2)
+    assert values_of(late) == 3 and ProfileRun.objects.get(pk=late.pk).values_pruned_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_prunes_at_once_delete_each_row_once():
+    group = make_table_group()
+    old = [stored_run(group, 100 + days) for days in range(30)]
+    window = recent_runs(group)
+    reports = []
+    run_at_once(*[lambda: reports.append(prune(batch_size=2))] * 2)
+    assert len(reports) == 2
+    assert sum(report.rows["dq_profile_column_values"] for report in reports) == 3 * len(old)
+    assert ProfileColumnValue.objects.filter(profile_run__in=old).count() == 0
+    assert ProfileColumnValue.objects.filter(profile_run__in=window).count() == 3 * len(window)
+    assert ProfileRun.objects.filter(pk__in=[run.pk for run in old], values_pruned_at__isnull=True).count() == 0
