@@ -6,12 +6,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from dataquality.baseline_catalogue import BASELINE_SETTINGS
 from dataquality.drift_catalogue import DRIFT_THRESHOLDS, validate_drift_thresholds
 from dataquality.results_schema import RESULTS_SCHEMA_PATTERN
+from dataquality.retention_policy import (
+    DEFAULT_METRICS_DAYS,
+    DEFAULT_PRUNE_BATCH_SIZE,
+    DEFAULT_VALUES_DAYS,
+    retention_days,
+    validate_retention,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -344,6 +352,24 @@ DQ_BASELINE_WINDOW, DQ_BASELINE_MIN_RUNS = int(DQ_BASELINE_WINDOW), int(DQ_BASEL
 if DQ_BASELINE_MIN_RUNS > DQ_BASELINE_WINDOW:
     raise ImproperlyConfigured("DQ_BASELINE_MIN_RUNS must not exceed DQ_BASELINE_WINDOW.")
 
+# --- Retention of stored results (docs/retention.md); the Delta results, when written, are the long-term store ---
+try:
+    DQ_RETAIN_VALUES_DAYS = retention_days(
+        env.str("DQ_RETAIN_VALUES_DAYS", default=str(DEFAULT_VALUES_DAYS)), name="DQ_RETAIN_VALUES_DAYS"
+    )
+    DQ_RETAIN_METRICS_DAYS = retention_days(
+        env.str("DQ_RETAIN_METRICS_DAYS", default=str(DEFAULT_METRICS_DAYS)), name="DQ_RETAIN_METRICS_DAYS"
+    )
+    # Runs, their tables and anomalies are kept forever unless this is set.
+    DQ_RETAIN_RUNS_DAYS = retention_days(env.str("DQ_RETAIN_RUNS_DAYS", default=""), name="DQ_RETAIN_RUNS_DAYS")
+    DQ_PRUNE_BATCH_SIZE = env.int("DQ_PRUNE_BATCH_SIZE", default=DEFAULT_PRUNE_BATCH_SIZE)
+    validate_retention(
+        values_days=DQ_RETAIN_VALUES_DAYS, metrics_days=DQ_RETAIN_METRICS_DAYS, runs_days=DQ_RETAIN_RUNS_DAYS,
+        batch_size=DQ_PRUNE_BATCH_SIZE,
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
 # --- Run report ---
 # A run with more columns than this lists its tables and columns on the report page and shows each table's
 # column details on a page of its own, so that the report stays quick to render and to load.
@@ -395,6 +421,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(PROFILE_SCHEDULE_CHECK_SECONDS),
         # A tick still waiting when the next is sent is dropped: the next one covers the same due groups.
         "options": {"expires": float(PROFILE_SCHEDULE_CHECK_SECONDS)},
+    },
+    "prune-profile-data": {
+        "task": "dataquality.tasks.prune_profile_data_task",
+        "schedule": crontab(hour=3, minute=17),
+        # A prune not started by the next day's is dropped: that one does the same work, so they never pile up.
+        "options": {"expires": 23 * 3600.0},
     },
 }
 

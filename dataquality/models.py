@@ -215,6 +215,9 @@ class ProfileRun(models.Model):
     launch_attempts = models.PositiveIntegerField(default=0)
     # A sweep's claim: no other sweep takes the run before this time (or before the claim is released).
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Retention (docs/retention.md): when this run's top values and patterns, and its column metrics, were pruned.
+    values_pruned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    metrics_pruned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "dq_profiles"
@@ -227,6 +230,15 @@ class ProfileRun(models.Model):
             models.Index(fields=["status", "started_at"], name="dq_profiles_status_started"),
             # A group's completed runs in order: history, baselines and the group page read them this way.
             models.Index(fields=["table_group", "status", "completed_at"], name="dq_profiles_group_history"),
+            # The baseline window (a group's newest completed runs by creation), which retention must keep.
+            models.Index(fields=["table_group", "status", "created_at"], name="dq_profiles_group_created"),
+            # Retention finds the runs it has not pruned yet without reading the ones it has.
+            models.Index(
+                fields=["created_at"], condition=Q(values_pruned_at__isnull=True), name="dq_profiles_values_unpruned"
+            ),
+            models.Index(
+                fields=["created_at"], condition=Q(metrics_pruned_at__isnull=True), name="dq_profiles_metrics_unpruned"
+            ),
         ]
         constraints = [
             # At most one active run per group, enforced by the database so it holds under

@@ -135,6 +135,7 @@ class ProfileRunDetailSerializer(ProfileRunListSerializer):
         fields = ProfileRunListSerializer.Meta.fields + [
             "requested_by", "table_count", "column_count", "sampled", "profile_version", "last_polled_at",
             "force_full", "warnings", "reused_tables", "anomaly_counts_by_severity", "report_url",
+            "values_pruned_at", "metrics_pruned_at",
         ]
 
     def get_anomaly_counts_by_severity(self, run) -> dict[str, int]:
