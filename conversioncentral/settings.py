@@ -265,6 +265,15 @@ DATABRICKS_RETRY_MAX_SECONDS = env.float("DATABRICKS_RETRY_MAX_SECONDS", default
 DATABRICKS_CHECK_TABLES = env.bool("DATABRICKS_CHECK_TABLES", default=True)
 
 DATABRICKS_PROFILE_JOB_PREFIX = env.str("DATABRICKS_PROFILE_JOB_PREFIX", default="conversioncentral")
+# `per_group`: one saved job per table group; `pooled`: one job per workspace, the group a run parameter
+# (Databricks caps saved jobs per workspace; see docs/job-modes.md).
+DATABRICKS_JOB_MODES = ("per_group", "pooled")
+DATABRICKS_JOB_MODE = env.str("DATABRICKS_JOB_MODE", default="per_group")
+if DATABRICKS_JOB_MODE not in DATABRICKS_JOB_MODES:
+    raise ImproperlyConfigured(f"DATABRICKS_JOB_MODE must be one of {', '.join(DATABRICKS_JOB_MODES)}.")
+DATABRICKS_POOLED_MAX_CONCURRENT_RUNS = env.int("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS", default=100)
+if not 1 <= DATABRICKS_POOLED_MAX_CONCURRENT_RUNS <= 1000:
+    raise ImproperlyConfigured("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS must be between 1 and 1000 (the Jobs API's limit).")
 DATABRICKS_PROFILE_NOTEBOOK_PATH = env.str("DATABRICKS_PROFILE_NOTEBOOK_PATH", default="")
 DATABRICKS_PROFILE_CLUSTER_ID = env.str("DATABRICKS_PROFILE_CLUSTER_ID", default="")
 DATABRICKS_PROFILE_SPARK_VERSION = env.str("DATABRICKS_PROFILE_SPARK_VERSION", default="")

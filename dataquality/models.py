@@ -144,6 +144,24 @@ class TableGroup(models.Model):
         return self.name
 
 
+class PooledJob(models.Model):
+    """The one Databricks job a workspace's groups share in pooled job mode (docs/job-modes.md)."""
+
+    workspace_host = models.CharField(max_length=255)
+    job_prefix = models.CharField(max_length=255)
+    job_id = models.CharField(max_length=64, blank=True, default="")
+    settings_fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        db_table = "dq_pooled_jobs"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace_host", "job_prefix"], name="dq_pooled_job_unique_per_workspace"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_prefix}-pooled on {self.workspace_host}"
+
+
 class Table(models.Model):
     """A table named explicitly in a group (besides those its masks select)."""
 

@@ -19,6 +19,8 @@ JOB_CLUSTER_KEY = "profiling"
 TASK_KEY = "profile"
 TAG_TABLE_GROUP = "conversioncentral_table_group_id"
 TAG_JOB_PREFIX = "conversioncentral_job_prefix"
+TAG_JOB_MODE = "conversioncentral_job_mode"
+POOLED = "pooled"
 # The widgets the notebook reads (contract section 4), then the extras it needs without the API.
 REQUIRED_PARAMETERS = ("table_group_id", "profile_run_id", "payload_path", "callback_url", "callback_token")
 OPTIONAL_PARAMETERS = (
@@ -49,12 +51,25 @@ def job_access_control_list() -> list[dict]:
     return acl
 
 
+def pooled_mode() -> bool:
+    return settings.DATABRICKS_JOB_MODE == POOLED
+
+
 def job_name(table_group: TableGroup) -> str:
     return f"{settings.DATABRICKS_PROFILE_JOB_PREFIX}-{table_group.pk}"
 
 
+def pooled_job_name() -> str:
+    return f"{settings.DATABRICKS_PROFILE_JOB_PREFIX}-{POOLED}"
+
+
 def job_tags(table_group: TableGroup) -> dict[str, str]:
     return {TAG_TABLE_GROUP: str(table_group.pk), TAG_JOB_PREFIX: settings.DATABRICKS_PROFILE_JOB_PREFIX}
+
+
+def pooled_job_tags() -> dict[str, str]:
+    """No group id: the group is a run parameter, and the mode tag tells this job from a group's."""
+    return {TAG_JOB_MODE: POOLED, TAG_JOB_PREFIX: settings.DATABRICKS_PROFILE_JOB_PREFIX}
 
 
 def _notebook_task() -> tuple[dict, dict | None]:
@@ -88,8 +103,13 @@ def _compute(connection: Connection | None) -> tuple[dict, list[dict]]:
 
 
 def build_job_settings(table_group: TableGroup) -> dict:
-    """The full `settings` object for `jobs/create` and `jobs/reset`."""
-    connection = table_group.connection
+    """The full `settings` object for `jobs/create` and `jobs/reset`.
+
+    A pooled job is shared by every group of the workspace, so it takes its notebook and compute from the
+    settings alone (a connection's overrides would make the groups fight over one job's settings), and every
+    per-group value, the group id included, comes from run-now's parameters."""
+    pooled = pooled_mode()
+    connection = None if pooled else table_group.connection
     notebook_task, git_source = _notebook_task()
     if not git_source:
         notebook_task["notebook_path"] = (
@@ -102,11 +122,11 @@ def build_job_settings(table_group: TableGroup) -> dict:
             )
     task_compute, job_clusters = _compute(connection)
     job_settings: dict = {
-        "name": job_name(table_group),
-        "tags": job_tags(table_group),
-        "max_concurrent_runs": 1,
+        "name": pooled_job_name() if pooled else job_name(table_group),
+        "tags": pooled_job_tags() if pooled else job_tags(table_group),
+        "max_concurrent_runs": settings.DATABRICKS_POOLED_MAX_CONCURRENT_RUNS if pooled else 1,
         "timeout_seconds": settings.PROFILE_RUN_TIMEOUT_MINUTES * 60,
-        "parameters": [{"name": "table_group_id", "default": str(table_group.pk)}]
+        "parameters": [{"name": "table_group_id", "default": "" if pooled else str(table_group.pk)}]
         + [{"name": name, "default": ""} for name in REQUIRED_PARAMETERS[1:] + OPTIONAL_PARAMETERS],
         "tasks": [{"task_key": TASK_KEY, "notebook_task": notebook_task, **task_compute}],
     }

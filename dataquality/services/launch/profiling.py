@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dataquality.databricks import DatabricksClient, DatabricksError, DatabricksNotConfigured, DatabricksNotFound
-from dataquality.models import ACTIVE_STATUSES, Dataset, ProfileRun, ProfileRunStatus, TableGroup
+from dataquality.models import ACTIVE_STATUSES, Dataset, PooledJob, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.results_schema import results_schema_for
 from dataquality.services.launch import job_settings as jobs
 from dataquality.services.monitor.alerts import alert_on_failure_streak
@@ -64,12 +64,14 @@ class ProfilingTarget:
     job_settings: dict
     fingerprint: str
     access_control_list: list[dict]
+    pooled: bool = False
 
     @classmethod
     def for_table_group(cls, table_group: TableGroup) -> "ProfilingTarget":
         job_settings = jobs.build_job_settings(table_group)
         return cls(
-            table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings), jobs.job_access_control_list()
+            table_group, job_settings["name"], job_settings, jobs.fingerprint(job_settings), jobs.job_access_control_list(),
+            pooled=jobs.pooled_mode(),
         )
 
     def create_request(self) -> dict:
@@ -118,6 +120,11 @@ def callback_problems() -> list[str]:
         if not getattr(settings, name)
     ]
     return [f"set {' and '.join(missing)} so the notebook can report back"] if missing else []
+
+
+def pooled_job_key(client: DatabricksClient) -> dict[str, str]:
+    """What names a pooled job locally: one per workspace and job prefix."""
+    return {"workspace_host": client.host, "job_prefix": settings.DATABRICKS_PROFILE_JOB_PREFIX}
 
 
 def job_parameters(profile_run: ProfileRun) -> dict[str, str]:
@@ -233,7 +240,7 @@ class DataQualityProfilingService:
             except DatabricksNotFound:
                 # The job was deleted on the Databricks side since we last pushed it.
                 warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
-                job_id = self._create_job(client, target)
+                job_id = self._create_job(client, target, gone_job_id=job_id)
                 answer = self._launch_run(client, job_id, profile_run)
         except DatabricksError as exc:
             if exc.permanent:
@@ -272,21 +279,28 @@ class DataQualityProfilingService:
     # --- the job -------------------------------------------------------------------------------
 
     def _ensure_job(self, client: DatabricksClient, target: ProfilingTarget, warnings: list[str]) -> str:
-        """The group's job id: created when missing, reset when its settings changed, recreated when deleted."""
-        group = target.table_group
-        job_id = self._job_id_in(client, group)
-        if job_id and group.job_settings_fingerprint == target.fingerprint:
+        """The job id to run: created when missing, reset when its settings changed, recreated when deleted."""
+        job_id, stored_fingerprint = self._stored_job(client, target)
+        if job_id and stored_fingerprint == target.fingerprint:
             return job_id
         if job_id:
             try:
                 client.reset_job(job_id, target.job_settings)
             except DatabricksNotFound:
                 warnings.append(f"Databricks job {job_id} no longer existed and was recreated.")
-                return self._create_job(client, target)
-            self._store_job(group, client, job_id, target.fingerprint)
+                return self._create_job(client, target, gone_job_id=job_id)
+            self._store_job(target, client, job_id)
             warnings.append(f"Databricks job {job_id} was updated with changed settings.")
             return job_id
         return self._create_job(client, target)
+
+    def _stored_job(self, client: DatabricksClient, target: ProfilingTarget) -> tuple[str | None, str]:
+        """The job id we last stored for the target in the client's workspace, and its settings fingerprint."""
+        if target.pooled:
+            pooled = PooledJob.objects.filter(**pooled_job_key(client)).first()
+            return (pooled.job_id or None, pooled.settings_fingerprint) if pooled else (None, "")
+        group = target.table_group
+        return self._job_id_in(client, group), group.job_settings_fingerprint
 
     @staticmethod
     def _job_id_in(client: DatabricksClient, group: TableGroup) -> str | None:
@@ -300,19 +314,41 @@ class DataQualityProfilingService:
         )
         return None
 
-    def _create_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
+    def _create_job(self, client: DatabricksClient, target: ProfilingTarget, gone_job_id: str | None = None) -> str:
+        """A new (or adopted) job for the target; `gone_job_id` is one Databricks said no longer exists."""
+        if not target.pooled:
+            return self._create_or_adopt_job(client, target)
+        # Workers launching groups of one workspace at once would each create the pooled job: the row lock
+        # lets one create it, and the others find it stored when they get the lock.
+        key = pooled_job_key(client)
+        PooledJob.objects.get_or_create(**key)
+        with transaction.atomic():
+            pooled = PooledJob.objects.select_for_update().get(**key)
+            if pooled.job_id not in ('', gone_job_id) and pooled.settings_fingerprint == target.fingerprint:
+                return pooled.job_id
+            return self._create_or_adopt_job(client, target)
+
+    def _create_or_adopt_job(self, client: DatabricksClient, target: ProfilingTarget) -> str:
         # Adopt our own job when a previous attempt created it but crashed before storing its id.
         job_id = client.find_job_by_name(target.job_name, target.job_settings["tags"])
         if job_id:
             client.reset_job(job_id, target.job_settings)
         else:
             job_id = client.create_job(target.create_request())
-        self._store_job(target.table_group, client, job_id, target.fingerprint)
+        self._store_job(target, client, job_id)
         return job_id
 
     @staticmethod
-    def _store_job(group: TableGroup, client: DatabricksClient, job_id: str, fingerprint: str) -> None:
-        values = {"profiling_job_id": str(job_id), "profiling_job_host": client.host, "job_settings_fingerprint": fingerprint}
+    def _store_job(target: ProfilingTarget, client: DatabricksClient, job_id: str) -> None:
+        if target.pooled:
+            PooledJob.objects.update_or_create(
+                **pooled_job_key(client), defaults={"job_id": str(job_id), "settings_fingerprint": target.fingerprint}
+            )
+            return
+        group = target.table_group
+        values = {
+            "profiling_job_id": str(job_id), "profiling_job_host": client.host, "job_settings_fingerprint": target.fingerprint,
+        }
         for name, value in values.items():
             setattr(group, name, value)
         TableGroup.objects.filter(pk=group.pk).update(**values)
