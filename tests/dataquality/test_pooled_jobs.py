@@ -1,11 +1,12 @@
 """Pooled job mode: one job per workspace shared by its groups, and retiring the jobs a mode does not use."""
 
-import importlib
-import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import responses
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from dataquality.models import Dataset, PooledJob, ProfileRun, ProfileRunStatus, TableGroup
@@ -14,6 +15,8 @@ from dataquality.services.launch.profiling import DataQualityProfilingService
 from tests.dataquality.workspace import HOST, JOBS
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -178,21 +181,25 @@ def test_retiring_a_job_already_deleted_on_databricks_clears_it_locally(pooled, 
 # --- settings -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "variables",
-    [{"DATABRICKS_JOB_MODE": "shared"}, {"DATABRICKS_POOLED_MAX_CONCURRENT_RUNS": "0"},
-     {"DATABRICKS_POOLED_MAX_CONCURRENT_RUNS": "1001"}],
-)
-def test_bad_job_mode_settings_refuse_to_start(monkeypatch, variables):
-    import conversioncentral.settings as project_settings
+def _check(**variables: str) -> subprocess.CompletedProcess:
+    """`manage.py check` in a clean environment with these settings (a bad value must stop the start-up)."""
+    environ = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), "DEBUG": "True", **variables}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
 
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    try:
-        with pytest.raises(ImproperlyConfigured, match=next(iter(variables))):
-            importlib.reload(project_settings)
-    finally:
-        for name in variables:
-            monkeypatch.delenv(name)
-        importlib.reload(project_settings)
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("DATABRICKS_JOB_MODE", "shared"), ("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS", "0"),
+     ("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS", "1001")],
+)
+def test_bad_job_mode_settings_refuse_to_start(name, value):
+    checked = _check(**{name: value})
+    assert checked.returncode != 0
+    assert f"ImproperlyConfigured: {name}" in checked.stderr
+
+
+def test_good_job_mode_settings_start():
+    checked = _check(DATABRICKS_JOB_MODE="pooled", DATABRICKS_POOLED_MAX_CONCURRENT_RUNS="1000")
+    assert checked.returncode == 0, checked.stderr
