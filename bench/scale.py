@@ -44,7 +44,7 @@ CALLBACK_P95_LIMIT = 2.0
 def _environment(args, var_dir: str, fake_url: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "conversioncentral.settings", "DEBUG": "False", "SECRET_KEY": SECRET_KEY,
-        "LOG_LEVEL": "ERROR", "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONVERSIONCENTRAL_VAR_DIR": var_dir,
+        "LOG_LEVEL": "ERROR", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CONVERSIONCENTRAL_VAR_DIR": var_dir,
         "DATABASE_URL": args.database_url, "CELERY_BROKER_URL": args.broker_url,
         "CELERY_TASK_DEFAULT_QUEUE": "dq_scale_bench", "DATABRICKS_HOST": fake_url,
         "DATABRICKS_TOKEN": "bench-token", "DATABRICKS_ALLOWED_HOSTS": "",
