@@ -397,8 +397,12 @@ class ProfileColumn(models.Model):
     class Meta:
         db_table = "dq_profile_columns"
         ordering = ["schema_name", "table_name", "ordinal_position"]
-        # History reads one column across a group's runs.
-        indexes = [models.Index(fields=["table_name", "column_name", "schema_name"], name="dq_columns_column")]
+        indexes = [
+            models.Index(fields=["table_name", "column_name", "schema_name"], name="dq_columns_column"),
+            # History reads one column across a group's runs: one probe per run (bench/README.md, issue 20).
+            models.Index(fields=["profile_run", "table_name", "column_name", "schema_name"],
+                         name="dq_columns_run_column"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.table_name}.{self.column_name}"
