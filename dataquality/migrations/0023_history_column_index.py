@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    dependencies = [("dataquality", "0018_profile_column_functional_type")]
+    dependencies = [("dataquality", "0020_pooled_jobs")]
 
     operations = [
         migrations.AddIndex(
