@@ -15,6 +15,7 @@ _NOT_PAGES = re.compile(r"^/(data-quality/|api/|healthz)")
 _REPORT_PAGE = re.compile(r"^/data-quality/profile-runs/[^/]+/report(/|$)")
 
 MESSAGES = {
+    400: ("Bad request", "The server could not read this request: check the address and try again."),
     403: ("Not allowed", "Your account may not see this page. Ask an administrator for the viewer role."),
     404: ("Not found", "There is no such page: the run, table or address may be mistyped or deleted."),
     500: ("Something went wrong", "The server failed to show this page; the error is logged. Try again later."),

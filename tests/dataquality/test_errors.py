@@ -86,3 +86,11 @@ def test_an_unhandled_error_on_a_page_is_a_500_page(monkeypatch, viewer_user):
 
     assert response.status_code == 500 and _is_site_page(response)
     assert "boom" not in response.content.decode()
+
+
+def test_a_page_asked_for_on_an_unknown_host_is_a_400_page(client, settings):
+    """A host outside ALLOWED_HOSTS is a 400 (Django's SuspiciousOperation); the page once raised a KeyError (a 500)."""
+    settings.ALLOWED_HOSTS = ["known.example"]
+    response = client.get("/", HTTP_HOST="unknown.example")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
