@@ -274,6 +274,23 @@ if DATABRICKS_JOB_MODE not in DATABRICKS_JOB_MODES:
 DATABRICKS_POOLED_MAX_CONCURRENT_RUNS = env.int("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS", default=100)
 if not 1 <= DATABRICKS_POOLED_MAX_CONCURRENT_RUNS <= 1000:
     raise ImproperlyConfigured("DATABRICKS_POOLED_MAX_CONCURRENT_RUNS must be between 1 and 1000 (the Jobs API's limit).")
+# Launch control (docs/launch-control.md), shared by every process through the database. Active runs per workspace:
+# past it, runs wait as `queued` and the beat launches them oldest first; 0 sets no cap. Databricks runs at most
+# 1,000 tasks at once per workspace (2,000 on Azure), other jobs included.
+DATABRICKS_MAX_ACTIVE_RUNS = env.int("DATABRICKS_MAX_ACTIVE_RUNS", default=500)
+# Calls to a workspace per second (every endpoint, every attempt); 0 sets no limit. Databricks allows about 20 a
+# second for jobs/run-now and jobs/create, more for reads.
+DATABRICKS_MAX_CALLS_PER_SECOND = env.float("DATABRICKS_MAX_CALLS_PER_SECOND", default=20.0)
+# A call that would wait longer than this for its slot is not made: the caller meets a rate-limit error instead
+# (a launch then stays queued for a later attempt).
+DATABRICKS_CALL_MAX_WAIT_SECONDS = env.float("DATABRICKS_CALL_MAX_WAIT_SECONDS", default=10.0)
+# How often the beat admits waiting runs into free slots and launches them.
+PROFILE_RUN_LAUNCH_INTERVAL_SECONDS = env.int("PROFILE_RUN_LAUNCH_INTERVAL_SECONDS", default=30)
+for _name in ("DATABRICKS_MAX_ACTIVE_RUNS", "DATABRICKS_MAX_CALLS_PER_SECOND", "DATABRICKS_CALL_MAX_WAIT_SECONDS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more, not {globals()[_name]}.")
+if PROFILE_RUN_LAUNCH_INTERVAL_SECONDS < 1:
+    raise ImproperlyConfigured("PROFILE_RUN_LAUNCH_INTERVAL_SECONDS must be at least 1.")
 DATABRICKS_PROFILE_NOTEBOOK_PATH = env.str("DATABRICKS_PROFILE_NOTEBOOK_PATH", default="")
 DATABRICKS_PROFILE_CLUSTER_ID = env.str("DATABRICKS_PROFILE_CLUSTER_ID", default="")
 DATABRICKS_PROFILE_SPARK_VERSION = env.str("DATABRICKS_PROFILE_SPARK_VERSION", default="")
@@ -424,6 +441,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(PROFILE_RUN_SWEEP_INTERVAL_SECONDS),
         # A sweep that waited longer than its period is stale: the next one does its work, so they never pile up.
         "options": {"expires": PROFILE_RUN_SWEEP_INTERVAL_SECONDS * 0.8},
+    },
+    "launch-queued-profile-runs": {
+        "task": "dataquality.tasks.launch_queued_profile_runs_task",
+        "schedule": float(PROFILE_RUN_LAUNCH_INTERVAL_SECONDS),
+        # A launcher still waiting when the next is sent is dropped: the next one admits and launches the same runs.
+        "options": {"expires": float(PROFILE_RUN_LAUNCH_INTERVAL_SECONDS)},
     },
     "start-scheduled-profile-runs": {
         "task": "dataquality.tasks.start_scheduled_profile_runs_task",

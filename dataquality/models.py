@@ -162,6 +162,23 @@ class PooledJob(models.Model):
         return f"{self.job_prefix}-pooled on {self.workspace_host}"
 
 
+class WorkspaceLaunchGate(models.Model):
+    """Launch control's shared state for one workspace (docs/launch-control.md): its row is the lock that admits
+    runs under `DATABRICKS_MAX_ACTIVE_RUNS`, and it holds the next free slot of `DATABRICKS_MAX_CALLS_PER_SECOND`,
+    so that every web and worker process keeps to the same limits."""
+
+    workspace_host = models.CharField(max_length=255, unique=True)
+    # When (microseconds since the epoch) the next Databricks call may go: each caller takes a slot and moves it on.
+    next_call_us = models.BigIntegerField(default=0)
+    admissions = models.BigIntegerField(default=0)  # written by every admission, which takes the row's lock
+
+    class Meta:
+        db_table = "dq_workspace_launch_gates"
+
+    def __str__(self) -> str:
+        return self.workspace_host
+
+
 class Table(models.Model):
     """A table named explicitly in a group (besides those its masks select)."""
 
@@ -236,6 +253,10 @@ class ProfileRun(models.Model):
     # Retention (docs/retention.md): when this run's top values and patterns, and its column metrics, were pruned.
     values_pruned_at = models.DateTimeField(null=True, blank=True, editable=False)
     metrics_pruned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Launch control (docs/launch-control.md): the workspace the run goes to, and when it got one of that
+    # workspace's `DATABRICKS_MAX_ACTIVE_RUNS` slots; a queued run without it waits for a slot.
+    workspace_host = models.CharField(max_length=255, blank=True, default="", editable=False)
+    admitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "dq_profiles"
@@ -257,6 +278,12 @@ class ProfileRun(models.Model):
             models.Index(
                 fields=["created_at"], condition=Q(metrics_pruned_at__isnull=True), name="dq_profiles_metrics_unpruned"
             ),
+            # Launch control counts a workspace's admitted active runs and takes its waiting runs oldest first.
+            models.Index(
+                fields=["workspace_host", "created_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="dq_profiles_active_by_host",
+            ),
         ]
         constraints = [
             # At most one active run per group, enforced by the database so it holds under
@@ -270,6 +297,12 @@ class ProfileRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.profile_run_id)
+
+    @property
+    def launch_clock_started_at(self):
+        """Where the launch deadline and a queued run's timeout count from: admission (time spent waiting for a
+        slot is not the launch's), or creation for a run admitted before launch control existed."""
+        return self.admitted_at or self.created_at
 
     @property
     def is_final(self) -> bool:

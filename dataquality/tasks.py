@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from dataquality.databricks import DatabricksRateLimited, DatabricksTransientError
+from dataquality.services.launch.launch_queue import launch_queued_profile_runs
 from dataquality.services.monitor.schedules import start_scheduled_profile_runs
 from dataquality.services.monitor.sweep import reconcile_profile_runs
 from dataquality.services.results.retention import prune_profile_data
@@ -35,12 +36,25 @@ def reconcile_profile_runs_task() -> dict[str, int]:
     return reconcile_profile_runs().counts()
 
 
-# No soft time limit: raised inside one group's launch it would pass for that group's failure. Claimed slots are
+# No soft time limit: raised inside one launch it would pass for that run's failure. A run admitted but not
+# launched when the hard limit strikes is launched by the sweep with the same idempotency token.
+@shared_task(time_limit=settings.PROFILE_RUN_SWEEP_TIME_LIMIT_SECONDS)
+def launch_queued_profile_runs_task() -> dict[str, int]:
+    """Admit waiting runs into their workspace's free launch slots, oldest first, and launch them (the beat entry
+    "launch-queued-profile-runs", and after each schedule tick)."""
+    return launch_queued_profile_runs().counts()
+
+
+# No soft time limit: raised inside one group's step it would pass for that group's failure. Claimed slots are
 # never started twice, so the hard limit is safe; a tick not started before the next one expires (beat options).
 @shared_task(time_limit=SCHEDULE_TIME_LIMIT_SECONDS)
 def start_scheduled_profile_runs_task() -> str:
-    """Start every table group whose schedule is due (the beat entry "start-scheduled-profile-runs")."""
-    return str(start_scheduled_profile_runs())
+    """Queue a run of every table group whose schedule is due (the beat entry "start-scheduled-profile-runs"),
+    then set the launcher on them at once rather than at its next beat."""
+    summary = start_scheduled_profile_runs()
+    if summary.queued:
+        launch_queued_profile_runs_task.delay()
+    return str(summary)
 
 
 @shared_task(time_limit=PRUNE_TIME_LIMIT_SECONDS)

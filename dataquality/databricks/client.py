@@ -37,7 +37,9 @@ class DatabricksClient:
     """One workspace, one set of credentials.
 
     Pass `token` (PAT) or `client_id` + `client_secret` (OAuth M2M). `sleep`, `monotonic` and `random`
-    are injectable so that retries and token expiry can be tested without waiting.
+    are injectable so that retries and token expiry can be tested without waiting. `pace`, called before every
+    HTTP attempt, is how the app shares one rate limit per workspace between its processes (it may raise
+    `DatabricksRateLimited`); the client itself keeps no state about other callers.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class DatabricksClient:
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = random_module.random,
+        pace: Callable[[], None] | None = None,
     ) -> None:
         self._transport = Transport(
             base_url(host),
@@ -62,6 +65,7 @@ class DatabricksClient:
             sleep=sleep,
             monotonic=monotonic,
             random=random,
+            pace=pace,
         )
         self._credentials = _credentials(self._transport, token, client_id, client_secret, monotonic)
 

@@ -37,6 +37,7 @@ class Transport:
         random: Callable[[], float] = random_module.random,
         backoff_base_seconds: float = 0.5,
         backoff_max_seconds: float = 10.0,
+        pace: Callable[[], None] | None = None,
     ) -> None:
         self.base_url = base_url
         self._timeout = timeout
@@ -47,6 +48,9 @@ class Transport:
         self._random = random
         self._backoff_base = backoff_base_seconds
         self._backoff_max = backoff_max_seconds
+        # Called before every attempt: it waits for the workspace's next free call slot, or raises
+        # `DatabricksRateLimited` when that is too far off (launch control's shared rate limit).
+        self._pace = pace
 
     def request(
         self,
@@ -73,6 +77,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
+            if self._pace is not None:
+                self._pace()
             try:
                 response = self._send(method, path, send_kwargs, described, secrets, attempt)
                 return _decode(response, raw, described, secrets)

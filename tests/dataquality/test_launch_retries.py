@@ -47,11 +47,12 @@ def reloaded(run: ProfileRun) -> ProfileRun:
 
 
 def time_passes(run: ProfileRun, **delta) -> None:
-    """Move the run's clocks back, as if `delta` had passed since it was written and last looked at."""
+    """Move the run's clocks back, as if `delta` had passed since it was written, admitted and last looked at."""
     run = reloaded(run)
     ago = timedelta(**delta)
     ProfileRun.objects.filter(pk=run.pk).update(
         created_at=run.created_at - ago,
+        admitted_at=run.admitted_at and run.admitted_at - ago,
         next_launch_at=run.next_launch_at and run.next_launch_at - ago,
         last_polled_at=None,
     )
@@ -101,7 +102,7 @@ def test_a_429_asking_for_600_seconds_waits_600_seconds_and_is_not_failed(worksp
     run = reloaded(start(table_group).profile_run)
 
     assert run.status == ProfileRunStatus.QUEUED
-    assert run.next_launch_at >= run.created_at + timedelta(seconds=600)
+    assert run.next_launch_at >= run.admitted_at + timedelta(seconds=600)
 
 
 @pytest.mark.parametrize(
@@ -186,7 +187,7 @@ def test_a_launch_still_not_accepted_at_its_deadline_fails_and_only_then_counts_
     workspace.mock.post(f"{JOBS}/create", status=429, json=RATE_LIMITED, headers={"Retry-After": "7200"})
     run = start(table_group).profile_run
     run = reloaded(run)
-    assert run.next_launch_at == run.created_at + timedelta(minutes=60)  # one last attempt at the deadline
+    assert run.next_launch_at == run.admitted_at + timedelta(minutes=60)  # one last attempt at the deadline
     assert mail.outbox == []
 
     time_passes(run, minutes=61)

@@ -171,7 +171,7 @@ def test_second_active_run_is_refused(workspace, table_group):
 def test_relaunch_of_a_queued_run_reuses_the_idempotency_token(workspace, table_group):
     workspace.ready()
     service = DataQualityProfilingService()
-    run = service._create_run(table_group, "ana")  # a crash left it queued
+    run = service._create_run(table_group, HOST, "ana")  # a crash left it queued
 
     service.relaunch(run)
 

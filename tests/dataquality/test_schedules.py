@@ -1,4 +1,5 @@
-"""Scheduled runs: due groups start once through the profiling service; skips, catch-up and failures are recorded."""
+"""Scheduled runs: due groups are queued once through the profiling service and launched by the launcher; skips,
+catch-up and failures are recorded."""
 
 import datetime as dt
 
@@ -6,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from dataquality.models import Connection, Dataset, ProfileRun, TableGroup
+from dataquality.services.launch.launch_queue import launch_queued_profile_runs
 from dataquality.services.monitor.schedules import next_run_at_for, start_scheduled_profile_runs
 from dataquality.tasks import start_scheduled_profile_runs_task
 from tests.dataquality.workspace import HOST
@@ -27,7 +29,7 @@ def schedule(group: TableGroup, cron: str, *, zone: str = "UTC", next_run_at: dt
     return group
 
 
-def test_a_due_group_starts_one_run_requested_by_the_schedule(workspace, table_group):
+def test_a_due_group_queues_one_run_requested_by_the_schedule_which_the_launcher_starts(workspace, table_group):
     workspace.ready()
     now = at(2026, 5, 4, 10, 0, 20)
     schedule(table_group, "0 * * * *", next_run_at=at(2026, 5, 4, 10))
@@ -35,8 +37,12 @@ def test_a_due_group_starts_one_run_requested_by_the_schedule(workspace, table_g
     summary = start_scheduled_profile_runs(now=now)
 
     run = ProfileRun.objects.get()
-    assert (run.table_group_id, run.requested_by, run.status) == (table_group.pk, "schedule", "running")
-    assert (summary.due, summary.started) == (1, 1)
+    assert (run.table_group_id, run.requested_by, run.status) == (table_group.pk, "schedule", "queued")
+    assert (summary.due, summary.queued) == (1, 1)
+    assert not workspace.mock.calls  # the tick calls no Databricks API
+    assert launch_queued_profile_runs(threads=1).launched == 1
+    run.refresh_from_db()
+    assert run.status == "running"
     table_group.refresh_from_db()
     assert table_group.next_run_at == at(2026, 5, 4, 11)
     assert start_scheduled_profile_runs(now=now).due == 0
@@ -71,7 +77,7 @@ def test_due_and_not_due_across_a_daylight_saving_change(workspace, table_group,
         assert start_scheduled_profile_runs(now=too_early).due == 0
     summary = start_scheduled_profile_runs(now=due_at + dt.timedelta(seconds=15))
 
-    assert summary.started == 1
+    assert summary.queued == 1
     group.refresh_from_db()
     assert group.next_run_at == due_at + dt.timedelta(days=1)
 
@@ -83,7 +89,7 @@ def test_a_group_with_an_active_run_skips_the_slot_and_records_it(workspace, tab
 
     summary = start_scheduled_profile_runs(now=now)
 
-    assert (summary.due, summary.skipped, summary.started) == (1, 1, 0)
+    assert (summary.due, summary.skipped, summary.queued) == (1, 1, 0)
     table_group.refresh_from_db()
     assert table_group.schedule_last_skipped_at == now
     assert str(active.pk) in table_group.schedule_last_skip_reason and "running" in table_group.schedule_last_skip_reason
@@ -99,7 +105,7 @@ def test_after_downtime_a_group_runs_once_not_once_per_missed_slot(workspace, ta
     summary = start_scheduled_profile_runs(now=now)
     again = start_scheduled_profile_runs(now=now + dt.timedelta(seconds=30))
 
-    assert (summary.started, again.due) == (1, 0)
+    assert (summary.queued, again.due) == (1, 0)
     assert ProfileRun.objects.count() == 1
     table_group.refresh_from_db()
     assert table_group.next_run_at == at(2026, 5, 4, 10, 10)
@@ -118,7 +124,7 @@ def test_one_group_failing_does_not_stop_the_others(workspace, table_group, monk
 
     summary = start_scheduled_profile_runs(now=now)
 
-    assert (summary.due, summary.failed, summary.started) == (2, 1, 1)
+    assert (summary.due, summary.failed, summary.queued) == (2, 1, 1)
     broken.refresh_from_db()
     assert broken.schedule_last_skip_reason.startswith("Databricks is not configured: ")
     assert "DATABRICKS_SECRET_REF_MISSING is not set" in broken.schedule_last_skip_reason
@@ -132,7 +138,8 @@ def test_a_launch_databricks_refuses_is_recorded_by_its_failed_run(workspace, ta
     workspace.refuses("create", 400, "INVALID_PARAMETER_VALUE", "bad cluster")
     schedule(table_group, "0 * * * *", next_run_at=at(2026, 5, 4, 10))
 
-    summary = start_scheduled_profile_runs(now=at(2026, 5, 4, 10, 0, 5))
+    start_scheduled_profile_runs(now=at(2026, 5, 4, 10, 0, 5))
+    summary = launch_queued_profile_runs(threads=1)
 
     run = ProfileRun.objects.get()
     assert (summary.failed, run.status, run.requested_by) == (1, "failed", "schedule")
@@ -155,6 +162,6 @@ def test_the_beat_task_runs_the_sweep_and_is_in_the_beat_schedule(workspace, tab
     assert entry["task"] == "dataquality.tasks.start_scheduled_profile_runs_task"
     assert entry["schedule"] == 60.0
     assert start_scheduled_profile_runs_task.apply().get() == (
-        "due 0, started 0, skipped 0, failed 0, claimed elsewhere 0"
+        "due 0, queued 0, skipped 0, failed 0, claimed elsewhere 0"
     )
 

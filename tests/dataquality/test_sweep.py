@@ -62,11 +62,11 @@ def running(minutes_ago: float = 30, run_id: str = "9001", payload_path: str = "
 
 
 def queued(minutes_ago: float = 30) -> ProfileRun:
-    """A run written `minutes_ago` whose launch never reached Databricks (the process died in between)."""
+    """A run written and admitted `minutes_ago` whose launch never reached Databricks (the process died in between)."""
     run = make_profile_run(make_table_group(), status=ProfileRunStatus.QUEUED, databricks_run_id=None, databricks_job_id=None)
     run.payload_path = f"dbfs:/conversioncentral/profiles/{run.table_group_id}/{run.pk}.json"
-    run.created_at = timezone.now() - timedelta(minutes=minutes_ago)
-    run.save(update_fields=["payload_path", "created_at"])
+    run.created_at = run.admitted_at = timezone.now() - timedelta(minutes=minutes_ago)
+    run.save(update_fields=["payload_path", "created_at", "admitted_at"])
     return run
 
 
@@ -268,7 +268,8 @@ def test_a_launch_that_died_after_run_now_is_relaunched_with_the_same_token(work
     monkeypatch.undo()
     run = ProfileRun.objects.get(table_group=table_group)
     assert run.status == "queued"
-    ProfileRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    ProfileRun.objects.filter(pk=run.pk).update(created_at=ten_minutes_ago, admitted_at=ten_minutes_ago)
 
     assert reconcile_profile_runs().relaunched == 1
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from dataquality.databricks.client import DatabricksClient
 from dataquality.databricks.errors import ConnectionSettingsError, DatabricksNotConfigured
 from dataquality.databricks.hosts import base_url, hostname, is_loopback, scheme_and_port
+from dataquality.services.launch.call_pacing import CallPacer
 
 if TYPE_CHECKING:
     from dataquality.models import Connection
@@ -103,11 +104,13 @@ def get_client(connection: Connection | None = None) -> DatabricksClient:
     if problems:
         raise DatabricksNotConfigured(*problems)
     credentials = _default_credentials() if connection is None else _connection_credentials(connection)
+    host = workspace_host(connection)
     return _cached_client(
-        workspace_host(connection),
+        host,
         *credentials,
         settings.DATABRICKS_HTTP_TIMEOUT_SECONDS,
         settings.DATABRICKS_RETRY_MAX_SECONDS,
+        CallPacer.from_settings(host),
     )
 
 
@@ -183,12 +186,14 @@ def _allowed_hostnames() -> set[str]:
 
 @lru_cache(maxsize=32)
 def _cached_client(
-    url: str, auth_type: str, client_id: str, secret: str, timeout: float, retry_max_seconds: float
+    url: str, auth_type: str, client_id: str, secret: str, timeout: float, retry_max_seconds: float,
+    pace: CallPacer | None,
 ) -> DatabricksClient:
     """One client per workspace and credentials, so an OAuth token is fetched once per process,
-    not once per task. A rotated secret makes a new key, hence a new client."""
+    not once per task. A rotated secret makes a new key, hence a new client. Every client of a workspace
+    keeps to its shared call rate (`pace`)."""
     if auth_type == "oauth_m2m":
         credentials = {"client_id": client_id, "client_secret": secret}
     else:
         credentials = {"token": secret}
-    return DatabricksClient(url, timeout=timeout, retry_max_seconds=retry_max_seconds, **credentials)
+    return DatabricksClient(url, timeout=timeout, retry_max_seconds=retry_max_seconds, pace=pace, **credentials)

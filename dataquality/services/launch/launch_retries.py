@@ -4,7 +4,7 @@ A 429, a 5xx, a timeout or a dropped connection on `jobs/list`, `jobs/create`, `
 nothing about the launch itself, so the run stays `queued` and the sweep tries again: after an exponential
 backoff (`PROFILE_RUN_LAUNCH_RETRY_BASE_SECONDS`, doubling, at most `PROFILE_RUN_LAUNCH_RETRY_MAX_SECONDS`), or
 after the Retry-After Databricks asked for when that is longer. A run still not accepted
-`PROFILE_RUN_LAUNCH_DEADLINE_MINUTES` after it was written gets one last attempt at that deadline, and fails
+`PROFILE_RUN_LAUNCH_DEADLINE_MINUTES` after it got its launch slot (time waiting for one does not count) gets one last attempt at that deadline, and fails
 when that one meets a transient error too.
 """
 
@@ -32,12 +32,12 @@ class LaunchRetryPolicy:
             deadline=timedelta(minutes=settings.PROFILE_RUN_LAUNCH_DEADLINE_MINUTES),
         )
 
-    def gives_up_at(self, created_at: datetime) -> datetime:
-        return created_at + self.deadline
+    def gives_up_at(self, clock_started_at: datetime) -> datetime:
+        return clock_started_at + self.deadline
 
-    def next_attempt_at(self, *, created_at: datetime, attempts: int, error: DatabricksError, now: datetime) -> datetime | None:
+    def next_attempt_at(self, *, clock_started_at: datetime, attempts: int, error: DatabricksError, now: datetime) -> datetime | None:
         """When to try again after the `attempts`-th attempt met `error`; None once the deadline has passed."""
-        gives_up_at = self.gives_up_at(created_at)
+        gives_up_at = self.gives_up_at(clock_started_at)
         if now >= gives_up_at:
             return None
         backoff = min(self.cap, self.base * 2 ** max(0, attempts - 1))

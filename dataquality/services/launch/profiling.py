@@ -2,6 +2,8 @@
 
 Order of steps, chosen so that nothing is lost or started twice:
 1. write the run row as `queued` (a partial unique constraint refuses a second active run per group);
+   it then takes one of its workspace's launch slots (`launch_slots`), or waits for one, still `queued`, until
+   the beat's launcher (`launch_queue`) admits it, oldest first;
 2. make sure the group's job exists with current settings (`_ensure_job`);
 3. `run-now` with `idempotency_token` = run id, so a retry (or the sweep relaunching a run stuck in
    `queued` after a crash) never starts a second Databricks run;
@@ -26,6 +28,7 @@ from dataquality.databricks import DatabricksClient, DatabricksError, Databricks
 from dataquality.models import ACTIVE_STATUSES, Dataset, PooledJob, ProfileRun, ProfileRunStatus, TableGroup
 from dataquality.results_schema import results_schema_for
 from dataquality.services.launch import job_settings as jobs
+from dataquality.services.launch import launch_slots
 from dataquality.services.monitor.alerts import alert_on_failure_streak
 from dataquality.services.results.callback_tokens import make_callback_token
 from dataquality.services.launch.launch_retries import LaunchRetryPolicy
@@ -183,6 +186,24 @@ class DataQualityProfilingService:
                 results.append(ProfilingLaunchResult(exc.profile_run, [exc.profile_run.error_message]))
         return results
 
+    def enqueue_profile_for_table_group(self, *, table_group: TableGroup, requested_by: str = "") -> ProfileRun:
+        """Write a queued run for the launcher to start, without calling Databricks (the schedule's tick, which must
+        stay quick however many groups are due). Raises DatabricksNotConfigured or ActiveRunExists.
+
+        The dry check of the group's tables is left out: the group's save checked them, and a run that finds
+        none fails with the notebook's reason."""
+        client, _ = self._prepare(table_group, check_tables=False)
+        return self._create_run(table_group, client.host, requested_by)
+
+    def launch_admitted(self, profile_run: ProfileRun) -> ProfilingLaunchResult:
+        """Launch a run that has its slot (the launcher). Raises LaunchFailed; a transient error leaves it queued."""
+        try:
+            client, target = self._prepare(profile_run.table_group, check_tables=False)
+        except DatabricksNotConfigured as exc:  # the settings changed while the run waited
+            self._mark_launch_failed(profile_run, str(exc))
+            raise LaunchFailed(profile_run) from exc
+        return self._launch(client, target, profile_run)
+
     def relaunch(self, profile_run: ProfileRun) -> ProfilingLaunchResult:
         """Submit a run still `queued` again, with the same idempotency token (used by the sweep).
 
@@ -192,7 +213,7 @@ class DataQualityProfilingService:
         target = ProfilingTarget.for_table_group(profile_run.table_group)
         return self._launch(client, target, profile_run, ask_start_time=True)
 
-    def _prepare(self, table_group: TableGroup) -> tuple[DatabricksClient, ProfilingTarget]:
+    def _prepare(self, table_group: TableGroup, check_tables: bool = True) -> tuple[DatabricksClient, ProfilingTarget]:
         """The client and target of a group, or one DatabricksNotConfigured naming every missing setting, before
         anything is written; then the dry check of its tables (`TableSettingsInvalid` when it would profile none)."""
         problems: list[str] = []
@@ -207,17 +228,24 @@ class DataQualityProfilingService:
             problems += exc.problems
         if problems:
             raise DatabricksNotConfigured(*problems)
-        check_table_group_tables(table_group=table_group, client_factory=lambda connection: client)
+        if check_tables:
+            check_table_group_tables(table_group=table_group, client_factory=lambda connection: client)
         return client, target
 
     def _start(
         self, client: DatabricksClient, target: ProfilingTarget, requested_by: str, force_full: bool = False
     ) -> ProfilingLaunchResult:
-        profile_run = self._create_run(target.table_group, requested_by, force_full)
+        profile_run = self._create_run(target.table_group, client.host, requested_by, force_full)
+        if not launch_slots.admit(profile_run):
+            return self._wait_for_slot(profile_run)
         return self._launch(client, target, profile_run)
 
-    def _create_run(self, table_group: TableGroup, requested_by: str, force_full: bool = False) -> ProfileRun:
-        profile_run = ProfileRun(table_group=table_group, requested_by=requested_by[:150], force_full=force_full)
+    def _create_run(
+        self, table_group: TableGroup, workspace_host: str, requested_by: str, force_full: bool = False
+    ) -> ProfileRun:
+        profile_run = ProfileRun(
+            table_group=table_group, workspace_host=workspace_host, requested_by=requested_by[:150], force_full=force_full
+        )
         profile_run.payload_path = payload_path_for(profile_run)
         try:
             with transaction.atomic():
@@ -251,12 +279,23 @@ class DataQualityProfilingService:
         self._mark_running(client, profile_run, job_id, answer, warnings, started_at)
         return ProfilingLaunchResult(profile_run, warnings)
 
+    @staticmethod
+    def _wait_for_slot(profile_run: ProfileRun) -> ProfilingLaunchResult:
+        """Leave the run queued without a slot, saying why; the launcher admits it when its turn comes."""
+        reason = launch_slots.waiting_reason(profile_run)
+        ProfileRun.objects.filter(
+            pk=profile_run.pk, status=ProfileRunStatus.QUEUED, admitted_at__isnull=True
+        ).update(error_message=reason)
+        profile_run.refresh_from_db()
+        logger.info("Profile run %s waits for a launch slot in %s", profile_run.pk, profile_run.workspace_host)
+        return ProfilingLaunchResult(profile_run, [reason])
+
     def _defer_launch(self, profile_run: ProfileRun, exc: DatabricksError, warnings: list[str]) -> ProfilingLaunchResult:
         """Leave the run queued for the sweep's next attempt; past the launch deadline, fail it."""
         policy = LaunchRetryPolicy.from_settings()
         attempts = profile_run.launch_attempts + 1
         next_at = policy.next_attempt_at(
-            created_at=profile_run.created_at, attempts=attempts, error=exc, now=timezone.now()
+            clock_started_at=profile_run.launch_clock_started_at, attempts=attempts, error=exc, now=timezone.now()
         )
         if next_at is None:
             minutes = int(policy.deadline.total_seconds() // 60)
@@ -266,7 +305,7 @@ class DataQualityProfilingService:
             raise LaunchFailed(profile_run) from exc
         reason = (
             f"Databricks could not take the launch yet ({exc}); attempt {attempts + 1} at "
-            f"{next_at:%Y-%m-%d %H:%M:%S} UTC, until {policy.gives_up_at(profile_run.created_at):%H:%M:%S} UTC."
+            f"{next_at:%Y-%m-%d %H:%M:%S} UTC, until {policy.gives_up_at(profile_run.launch_clock_started_at):%H:%M:%S} UTC."
         )
         ProfileRun.objects.filter(pk=profile_run.pk, status=ProfileRunStatus.QUEUED).update(
             error_message=reason[:10_000], next_launch_at=next_at, launch_attempts=attempts

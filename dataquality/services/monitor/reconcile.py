@@ -5,7 +5,8 @@ The sweep (`services/monitor/sweep.py`) calls `reconcile_profile_run` for each r
 forward in one conditional update, so a callback that lands meanwhile wins.
 
 What happens to a run (contract sections 7 and 9):
-- `queued` past the grace period, or past the time its deferred launch set for the next attempt: submitted again
+- `queued` without a launch slot: left to the launcher (`launch_queue`), however long it waits;
+- `queued` with a slot, past the grace period since it got it, or past the time its deferred launch set for the next attempt: submitted again
   with the same idempotency token (at most one Databricks run); a transient error defers it again
   (`launch_retries`), a refusal fails it;
 - `running`: `jobs/runs/get` and `translate_state`; Databricks' `start_time` becomes `started_at`, so the timeout
@@ -80,8 +81,8 @@ class Deadlines:
         )
 
     def timed_out(self, profile_run: ProfileRun, now: datetime) -> bool:
-        # A queued run has no started_at: its clock starts when it was written.
-        return (profile_run.started_at or profile_run.created_at) <= now - self.timeout
+        # A queued run has no started_at: its clock starts when it got its launch slot.
+        return (profile_run.started_at or profile_run.launch_clock_started_at) <= now - self.timeout
 
 
 # Unknown Databricks states are logged once per run and state, not at every sweep.
@@ -134,13 +135,15 @@ def poll_profile_run(*, profile_run: ProfileRun, client_factory=get_client) -> s
 
 
 def _reconcile_queued(profile_run, dry_run, client_factory, deadlines: Deadlines, now) -> Reconciled:
+    if profile_run.admitted_at is None:  # the launcher's, in its turn (launch_queue)
+        return Reconciled(Outcome.UNTOUCHED, "queued, waiting for a launch slot")
     if deadlines.timed_out(profile_run, now):
         minutes = int(deadlines.timeout.total_seconds() // 60)
         reason = f"Timed out: Databricks did not accept the run within {minutes} minutes."
         return _finish(profile_run, ProfileRunStatus.FAILED, reason, dry_run)
     if profile_run.next_launch_at is not None and profile_run.next_launch_at > now:
         return Reconciled(Outcome.UNTOUCHED, f"queued, next launch attempt at {profile_run.next_launch_at:%H:%M:%S} UTC")
-    if profile_run.next_launch_at is None and profile_run.created_at > now - deadlines.queued_grace:
+    if profile_run.next_launch_at is None and profile_run.admitted_at > now - deadlines.queued_grace:
         return Reconciled(Outcome.UNTOUCHED, "queued, launch still in progress")
     if dry_run:
         return Reconciled(Outcome.RELAUNCHED, "would submit again with the same idempotency token")

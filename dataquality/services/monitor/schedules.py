@@ -4,7 +4,9 @@ Every minute the beat task calls `start_scheduled_profile_runs`. For each group 
 1. claim the slot with one conditional update of `next_run_at` (`filter(pk, next_run_at=old).update(new)`), so two
    beats, or a beat and a manual call, never start a slot twice. The new value is the next due time after *now*,
    so a group that missed several slots while nothing ran catches up once;
-2. start the run through the same service as the API, with `requested_by="schedule"`.
+2. write the run, `queued`, through the same service as the API, with `requested_by="schedule"`; the launcher
+   (`launch_queue`, started by the tick's task) admits and launches it under the workspace's cap, oldest first.
+The tick calls no Databricks API, so a thousand due groups take seconds, not a storm of run-now calls.
 A slot is at most once: a crash between 1 and 2 loses that slot rather than risking a second run.
 A group with an active run skips the slot, and the skip is recorded on the group; so is a Databricks that is not
 configured. A launch Databricks refuses is recorded by its failed run. No group's failure stops the others.
@@ -20,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dataquality.cron import InvalidSchedule, next_run_at
-from dataquality.databricks import DatabricksError, DatabricksNotConfigured
+from dataquality.databricks import DatabricksNotConfigured
 from dataquality.models import TableGroup
-from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService, LaunchFailed
+from dataquality.services.launch.profiling import ActiveRunExists, DataQualityProfilingService
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +37,14 @@ SCHEDULE_STATE_FIELDS = ("next_run_at", "schedule_last_skipped_at", "schedule_la
 @dataclass
 class ScheduleSweepSummary:
     due: int = 0
-    started: int = 0
+    queued: int = 0  # runs written for the launcher
     skipped: int = 0
     failed: int = 0
     claimed_elsewhere: int = 0
 
     def __str__(self) -> str:
         return (
-            f"due {self.due}, started {self.started}, skipped {self.skipped}, failed {self.failed}, "
+            f"due {self.due}, queued {self.queued}, skipped {self.skipped}, failed {self.failed}, "
             f"claimed elsewhere {self.claimed_elsewhere}"
         )
 
@@ -84,7 +86,7 @@ def start_scheduled_profile_runs(
         if not claim_slot(table_group, following=following):
             summary.claimed_elsewhere += 1
             continue
-        outcome = _start(service, table_group, now)
+        outcome = _enqueue(service, table_group, now)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     if summary.due:
         logger.info("Scheduled profile runs: %s", summary)
@@ -109,28 +111,19 @@ def _stop_invalid_schedule(table_group: TableGroup, now: datetime, error: Invali
         logger.error("Schedule of table group %s is not valid and was stopped: %s", table_group.pk, error)
 
 
-def _start(service: DataQualityProfilingService, table_group: TableGroup, now: datetime) -> str:
+def _enqueue(service: DataQualityProfilingService, table_group: TableGroup, now: datetime) -> str:
     try:
-        result = service.start_profile_for_table_group(table_group=table_group, requested_by=SCHEDULE_REQUESTER)
+        run = service.enqueue_profile_for_table_group(table_group=table_group, requested_by=SCHEDULE_REQUESTER)
     except ActiveRunExists as exc:
         active = exc.profile_run
         _record_skip(table_group, now, f"Run {active.pk} was still {active.status}; this slot was skipped.")
         return "skipped"
-    except LaunchFailed as exc:
-        logger.warning(
-            "Scheduled run %s of table group %s failed to launch: %s", exc.profile_run.pk, table_group.pk, exc
-        )
-        return "failed"
     except DatabricksNotConfigured as exc:  # its message says so: "Databricks is not configured: ..."
         _record_skip(table_group, now, str(exc))
         logger.error("Scheduled run of table group %s not started: %s", table_group.pk, exc)
         return "failed"
-    except DatabricksError as exc:
-        _record_skip(table_group, now, f"Databricks refused the launch: {exc}")
-        logger.warning("Scheduled run of table group %s not started: %s", table_group.pk, exc)
-        return "failed"
-    logger.info("Scheduled run %s of table group %s started", result.profile_run.pk, table_group.pk)
-    return "started"
+    logger.info("Scheduled run %s of table group %s queued", run.pk, table_group.pk)
+    return "queued"
 
 
 def _record_skip(table_group: TableGroup, now: datetime, reason: str) -> None:

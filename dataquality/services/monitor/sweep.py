@@ -19,15 +19,13 @@ Batches are claimed until no run is due, `limit` runs were seen, or half the tas
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +33,7 @@ from dataquality.databricks import DatabricksError, DatabricksNotConfigured
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus
 from dataquality.services.monitor.reconcile import Deadlines, Outcome, Reconciled, reconcile_profile_run
 from dataquality.services.access.workspaces import get_client
+from dataquality.services.worker_threads import WorkerThreads
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +90,10 @@ def reconcile_profile_runs(
     batch_size = settings.PROFILE_RUN_SWEEP_BATCH_SIZE
     chosen = [str(run_id) for run_id in run_ids] if run_ids is not None else None
     seen: set = set()
-    workers = _Workers(
+    workers = WorkerThreads(
         threads or settings.PROFILE_RUN_SWEEP_THREADS,
         lambda claim: _reconcile(claim, dry_run, client_factory, deadlines),
+        name="profile-run-sweep",
     )
     try:
         while limit is None or len(seen) < limit:
@@ -141,10 +141,11 @@ def _due_runs(deadlines: Deadlines, now: datetime, chosen: list[str] | None):
         last_polled_at__lt=now - timedelta(seconds=settings.PROFILE_RUN_POLL_INTERVAL_SECONDS)
     )
     # A run gets time to report by itself first: its callback, or the launch of a run still being submitted
-    # (a launch deferred after a transient error set the time of its next attempt).
+    # (a launch deferred after a transient error set the time of its next attempt). A queued run without a launch
+    # slot is the launcher's (launch_queue), not the sweep's.
     running = Q(status=ProfileRunStatus.RUNNING, started_at__lte=now - deadlines.poll_after)
-    queued = Q(status=ProfileRunStatus.QUEUED) & (
-        Q(next_launch_at__lte=now) | Q(next_launch_at__isnull=True, created_at__lte=now - deadlines.queued_grace)
+    queued = Q(status=ProfileRunStatus.QUEUED, admitted_at__isnull=False) & (
+        Q(next_launch_at__lte=now) | Q(next_launch_at__isnull=True, admitted_at__lte=now - deadlines.queued_grace)
     )
     return active.filter(not_polled_lately & (running | queued))
 
@@ -196,44 +197,3 @@ def _reconcile(claim: _Claim, dry_run: bool, client_factory, deadlines: Deadline
         detail = "unexpected error, see the log"
     claim.release(previous_poll=True)
     return claim, Reconciled(Outcome.UNTOUCHED, detail), True
-
-
-_DONE = object()
-
-
-class _Workers:
-    """Threads that reconcile claims as they come, for the whole sweep, so the next batch is claimed while this
-    one is still being worked on. Each thread keeps its own database connection and closes it at the end. With
-    one thread, the calling thread does the work itself (in its own connection and transaction)."""
-
-    def __init__(self, threads: int, work):
-        self._work = work
-        self._results: list = []
-        self._queue: queue.Queue = queue.Queue(maxsize=2 * threads)
-        self._threads = [
-            threading.Thread(target=self._run, name=f"profile-run-sweep-{number}", daemon=True)
-            for number in range(threads if threads > 1 else 0)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, claim: _Claim) -> None:
-        if self._threads:
-            self._queue.put(claim)  # blocks while every thread is busy: claims never run far ahead
-        else:
-            self._results.append(self._work(claim))
-
-    def finish(self) -> list:
-        """Wait for every submitted claim; their results."""
-        for _ in self._threads:
-            self._queue.put(_DONE)
-        for thread in self._threads:
-            thread.join()
-        return self._results
-
-    def _run(self) -> None:
-        try:
-            while (claim := self._queue.get()) is not _DONE:
-                self._results.append(self._work(claim))
-        finally:
-            connections.close_all()  # this thread's own connections
