@@ -101,7 +101,7 @@ def configure_django(fake_url: str | None, database_url: str | None, var_dir: st
 
 def _fresh_runs(mix: Mix, fake_url: str) -> None:
     """Delete every run and group, then write `mix` anew: running runs started an hour ago, queued ones
-    written an hour ago. Run ids say what Databricks will answer: 1xxxxx succeeded, 2xxxxx failed or running."""
+    written and admitted an hour ago. Run ids say what Databricks will answer: 1xxxxx succeeded, 2xxxxx failed or running."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -132,7 +132,7 @@ def _fresh_runs(mix: Mix, fake_url: str) -> None:
             started_at=an_hour_ago, payload_path=f"dbfs:/bench/{group.pk}/{run_id}.json",
         ))
     ProfileRun.objects.bulk_create(runs)
-    ProfileRun.objects.update(created_at=an_hour_ago)
+    ProfileRun.objects.update(created_at=an_hour_ago, admitted_at=an_hour_ago)
 
 
 def _timed_sweep(mix: Mix, fake: StubDatabricks, threads: int) -> tuple[float, int]:

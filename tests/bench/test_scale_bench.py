@@ -35,8 +35,9 @@ def test_the_load_test_runs_every_phase_and_reports_each_figure():
     assert "\n        1 " in out and "\n        2 " in out and "sustained: " in out
     for page in ("landing page", "runs page", "group page", "run report", "history (365 points)"):
         assert f"\n  {page} " in out
-    assert "schedule tick, 10 due of the groups" in out and "started 10," in out
-    assert "monitor sweep of the 10 active runs it started" in out and "'untouched': 10" in out
+    assert "schedule tick, 10 due of the groups" in out and "queued 10," in out
+    assert "launcher, the 10 queued runs" in out and "admitted 10, launched 10," in out
+    assert "monitor sweep of the 10 active runs it launched" in out and "'untouched': 10" in out
     assert "dq_profile_column_values" in out and "100 GB holds " in out
 
 
