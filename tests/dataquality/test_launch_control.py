@@ -215,3 +215,21 @@ def test_the_api_answers_202_with_the_waiting_reason(cap, workspace, operator_cl
     body = answer.json()
     assert body["status"] == "queued" and body["databricks_run_id"] is None
     assert body["warnings"][0].startswith("Waiting for a launch slot: 1 of 1 runs are active")
+
+
+def test_the_tick_task_sets_the_launcher_going_when_it_queued_runs(cap, workspace, monkeypatch, settings):
+    from dataquality import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.launch_queued_profile_runs_task, "delay", lambda: sent.append(1))
+    assert tasks.start_scheduled_profile_runs_task.apply().get().startswith("due 0, queued 0")
+    assert sent == []
+
+    (group,) = groups(1)
+    TableGroup.objects.filter(pk=group.pk).update(
+        schedule_cron="0 * * * *", schedule_enabled=True, next_run_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert tasks.start_scheduled_profile_runs_task.apply().get().startswith("due 1, queued 1")
+    assert sent == [1]
+    entry = settings.CELERY_BEAT_SCHEDULE["launch-queued-profile-runs"]
+    assert (entry["task"], entry["schedule"]) == ("dataquality.tasks.launch_queued_profile_runs_task", 30.0)
