@@ -4,6 +4,7 @@ Runs on PostgreSQL (CI's second pass): SQLite serialises writers, so it cannot s
 """
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -87,3 +88,38 @@ def test_two_workers_pacing_at_once_take_distinct_slots_one_interval_apart():
     waits = sorted([0.0] * (20 - len(taken)) + taken)
     assert [round(wait, 3) for wait in waits] == [round(n * 0.02, 3) for n in range(20)]
     assert WorkspaceLaunchGate.objects.get().next_call_us == 1_000_000 * 1_000_000 + 20 * 20_000
+
+
+def test_two_requests_at_once_with_room_for_both_are_both_launched_at_once(workspace, settings, monkeypatch):
+    """Each request's run is written before either is admitted: neither may take the other, still on its way to
+    admission, for an older run that waits, when the free slots take both."""
+    from dataquality.services.launch.profiling import DataQualityProfilingService
+
+    settings.DATABRICKS_MAX_ACTIVE_RUNS = 2
+    workspace.ready()
+    dataset = Dataset.objects.create(name="Lake")
+    first, second = (
+        TableGroup.objects.create(dataset=dataset, name=f"g{n}", catalog="main", schema_name=f"s{n}") for n in range(2)
+    )
+    written = threading.Barrier(2, timeout=30)
+    create_run = DataQualityProfilingService._create_run
+
+    runs = []
+
+    def create_then_wait(self, *args, **kwargs):
+        run = create_run(self, *args, **kwargs)
+        runs.append(run)
+        written.wait()
+        if run.created_at == min(other.created_at for other in runs):
+            time.sleep(0.5)  # the newer run reaches admission first, while the older one is still on its way
+        return run
+
+    monkeypatch.setattr(DataQualityProfilingService, "_create_run", create_then_wait)
+
+    def start(group):
+        return DataQualityProfilingService().start_profile_for_table_group(table_group=group).profile_run.status
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = list(pool.map(in_own_connection(start), [first, second]))
+
+    assert statuses == ["running", "running"]

@@ -21,7 +21,7 @@ def test_two_workers_create_one_pooled_job(workspace, table_group, settings, mon
     settings.DATABRICKS_JOB_MODE = "pooled"
     workspace.ready()
     second = TableGroup.objects.create(dataset=table_group.dataset, name="invoices", catalog="main", schema_name="billing")
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)  # a worker that fails first must fail the test, not hang it
     stored_job = DataQualityProfilingService._stored_job
 
     def stored_then_wait(self, client, target):

@@ -23,7 +23,7 @@ def test_two_concurrent_claimers_queue_one_run(workspace, table_group, monkeypat
         pytest.skip("needs PostgreSQL: concurrent transactions")
     workspace.ready()
     TableGroup.objects.filter(pk=table_group.pk).update(schedule_cron="0 * * * *", next_run_at=NOW.replace(second=0))
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)  # a claimer that fails first must fail the test, not hang it
     listed = schedules.due_table_groups
 
     def due_then_wait(now):

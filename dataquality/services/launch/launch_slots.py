@@ -2,7 +2,8 @@
 process through the database.
 
 A run holds one of its workspace's slots from admission (`admitted_at`) until it ends. A queued run without one
-waits, and waiting runs are admitted oldest first: a run asked for now never overtakes one that waits. Every
+waits, and waiting runs are admitted oldest first: a run asked for now is admitted at once only when the free
+slots would take every older waiting run as well, so it never overtakes one that waits. Every
 admission takes the workspace's `WorkspaceLaunchGate` row lock first (an UPDATE, so the same on PostgreSQL and on
 SQLite, whose transactions here begin IMMEDIATE), then counts and admits in the same short transaction: two workers
 admitting at once are serialised, and the cap holds. No lock is held across a call to Databricks.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dataquality.models import ACTIVE_STATUSES, ProfileRun, ProfileRunStatus, WorkspaceLaunchGate
@@ -37,14 +38,14 @@ def active_admitted_count(workspace_host: str) -> int:
 
 
 def admit(profile_run: ProfileRun) -> bool:
-    """Give the run a slot of its workspace now, if one is free and no older run waits for one; whether it has one."""
+    """Give the run a slot of its workspace now, if the free slots reach it in the queue of waiting runs; whether
+    this call admitted it (False also when the launcher admitted it first: the launcher then launches it)."""
     if profile_run.admitted_at is not None:
         return True
     with transaction.atomic():
         if capped():
             _lock_gate(profile_run.workspace_host)
-            older_waiting = waiting_runs(profile_run.workspace_host).filter(created_at__lt=profile_run.created_at)
-            if older_waiting.exists() or _free_slots(profile_run.workspace_host) < 1:
+            if _runs_ahead(profile_run) >= _free_slots(profile_run.workspace_host):
                 return False
         now = timezone.now()
         admitted = _mark_admitted(ProfileRun.objects.filter(pk=profile_run.pk), now)
@@ -70,7 +71,7 @@ def hosts_with_waiting_runs() -> list[str]:
 
 def waiting_reason(profile_run: ProfileRun) -> str:
     """What a waiting run tells its reader, on the API, the admin and the report."""
-    ahead = waiting_runs(profile_run.workspace_host).filter(created_at__lt=profile_run.created_at).count()
+    ahead = _runs_ahead(profile_run)
     active = active_admitted_count(profile_run.workspace_host)
     return (
         f"Waiting for a launch slot: {active:,} of {settings.DATABRICKS_MAX_ACTIVE_RUNS:,} runs are active in "
@@ -85,6 +86,13 @@ def _lock_gate(workspace_host: str) -> None:
         # The first admission in this workspace: create the row (a racing creator wins; then lock it).
         WorkspaceLaunchGate.objects.get_or_create(workspace_host=workspace_host)
         WorkspaceLaunchGate.objects.filter(workspace_host=workspace_host).update(admissions=F("admissions") + 1)
+
+
+def _runs_ahead(profile_run: ProfileRun) -> int:
+    """Waiting runs of the workspace older than this one (in the launcher's order)."""
+    created_at = profile_run.created_at
+    older = Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=profile_run.pk)
+    return waiting_runs(profile_run.workspace_host).filter(older).count()
 
 
 def _free_slots(workspace_host: str) -> int:

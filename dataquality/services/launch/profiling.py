@@ -282,6 +282,9 @@ class DataQualityProfilingService:
     @staticmethod
     def _wait_for_slot(profile_run: ProfileRun) -> ProfilingLaunchResult:
         """Leave the run queued without a slot, saying why; the launcher admits it when its turn comes."""
+        profile_run.refresh_from_db()
+        if profile_run.admitted_at is not None:  # the launcher took it meanwhile, and launches it
+            return ProfilingLaunchResult(profile_run, ["The launcher admitted this run and is starting it."])
         reason = launch_slots.waiting_reason(profile_run)
         ProfileRun.objects.filter(
             pk=profile_run.pk, status=ProfileRunStatus.QUEUED, admitted_at__isnull=True
