@@ -23,12 +23,17 @@ GROUP_RUNS_LISTED = 20
 
 
 class RunFilters(forms.Form):
-    """The runs page's filters; a bad value is shown as the form's error, never a 500. Groups are offered, and
-    accepted, only where the user holds a grant."""
+    """The runs page's filters; a bad value is shown as the form's error, never a 500. A group id is accepted only
+    where the user holds a grant."""
 
     q = forms.CharField(required=False, max_length=200, label="Group name")
     dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"), required=False)
-    table_group = forms.ModelChoiceField(queryset=TableGroup.objects.order_by("name"), required=False, label="Group")
+    # An id, not a list of every group: a deployment may hold ten thousand (the group page links here with it).
+    table_group = forms.ModelChoiceField(
+        queryset=TableGroup.objects.none(), required=False, label="Group id",
+        widget=forms.NumberInput(attrs={"min": 1, "size": 8}),
+        error_messages={"invalid_choice": "no table group with this id that you may read"},
+    )
     status = forms.ChoiceField(choices=[("", "any status"), *ProfileRunStatus.choices], required=False)
     since = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Created to", widget=forms.DateInput(attrs={"type": "date"}))

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from dataquality.models import Disposition, ProfileAnomaly, ProfileRun
 from dataquality.reports.browse import RunFilters, group_page, runs_page
-from dataquality.reports.landing import latest_run_per_group
+from dataquality.reports.landing import GroupSearch, latest_run_per_group
 from dataquality.reports.run_report import TableNotInRun, build_run_report, get_report_run
 from dataquality.services.dispositions import MuteInThePast, set_disposition
 from dataquality.services.access.error_details import for_user
@@ -75,7 +75,10 @@ class LandingView(PermissionRequiredMixin, TemplateView):
     template_name = "dataquality/landing.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "groups": latest_run_per_group(self.request.user)}
+        search = GroupSearch(self.request.GET)
+        page, groups = latest_run_per_group(self.request.user, search, self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "search": search, "page": page, "groups": groups,
+                "query": _query_without_page(self.request)}
 
 
 class RunsView(PermissionRequiredMixin, TemplateView):
@@ -87,10 +90,8 @@ class RunsView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = RunFilters(self.request.GET or None, user=self.request.user)
         page, rows = runs_page(readable_runs(self.request.user), filters, self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {**super().get_context_data(**kwargs), "filters": filters, "page": page, "rows": rows,
-                "query": query.urlencode()}
+                "query": _query_without_page(self.request)}
 
 
 class TableGroupPageView(PermissionRequiredMixin, TemplateView):
@@ -142,3 +143,10 @@ class AnomalyDispositionView(PermissionRequiredMixin, View):
 
 def _end_of_day(day):
     return None if day is None else datetime.combine(day, time.max, timezone.get_current_timezone())
+
+
+def _query_without_page(request) -> str:
+    """The page's query string without `page`, for its pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -26,6 +26,7 @@ FINISHED = {"state": {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS
 # What the worker and beat read from their environment: the sweep every 2 s, and what a relaunch needs.
 MONITOR_ENV = {
     "PROFILE_RUN_SWEEP_INTERVAL_SECONDS": "2",
+    "PROFILE_RUN_LAUNCH_INTERVAL_SECONDS": "2",
     "DATABRICKS_PROFILE_NOTEBOOK_PATH": "/Repos/dq/conversioncentral/notebooks/profiling",
     "DATABRICKS_PROFILE_CALLBACK_URL": "http://127.0.0.1:8000",
     "DATABRICKS_PROFILE_CALLBACK_SECRET": "monitor-test-callback-secret",
@@ -69,10 +70,10 @@ def test_worker_runs_the_sweep_it_is_sent(table_group):
     _assert_completed_from_payload(run, databricks)
 
 
-def test_beat_schedules_the_sweep_and_the_worker_reconciles_runs(table_group, tmp_path):
+def test_beat_schedules_the_sweep_and_the_launcher_and_the_worker_runs_them(table_group, tmp_path):
     run = _stuck_run(table_group)
     other_group = TableGroup.objects.create(dataset=Dataset.objects.get(), name="customers", schema_name="crm")
-    stuck_in_queue = ProfileRun.objects.create(table_group=other_group, status="queued")
+    stuck_in_queue = ProfileRun.objects.create(table_group=other_group, status="queued")  # waits for a launch slot
     ProfileRun.objects.filter(pk=stuck_in_queue.pk).update(created_at=timezone.now() - timedelta(minutes=30))
     queue = f"test-{uuid.uuid4().hex}"
     env = {**MONITOR_ENV, "CELERY_TASK_DEFAULT_QUEUE": queue}

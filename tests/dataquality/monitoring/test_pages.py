@@ -1,6 +1,7 @@
 """The runs page, the group page and the report's history parts: what they show, and a bounded number of queries
 whatever the length of the history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -80,3 +81,30 @@ def test_the_landing_page_gives_each_groups_open_and_new_counts_and_links_its_pa
     assert f'<td class="num open-count">{made[-1].open_anomaly_count}</td>' in page
     assert f'<td class="num new-count">{made[-1].new_anomaly_count}</td>' in page
     assert f'href="{reverse("table-group-page", args=[group.pk])}"' in page
+
+
+def test_the_runs_page_filters_by_group_id_without_listing_every_group(viewer, django_user_model):
+    orders, _ = history(3, "orders")
+    history(2, "payments")
+    for name in ("a", "b", "c"):
+        make_table_group(f"unlisted-{name}")
+
+    page = viewer.get(reverse("runs-page")).content.decode()
+    by_id = viewer.get(reverse("runs-page") + f"?table_group={orders.pk}").content.decode()
+    unknown = viewer.get(reverse("runs-page") + "?table_group=999999").content.decode()
+    not_a_number = viewer.get(reverse("runs-page") + "?table_group=orders")
+
+    group_filter = re.search(r'<label>Group id (<[^>]+>)</label>', page).group(1)
+    assert group_filter.startswith('<input type="number" name="table_group"') and "unlisted-" not in page
+    assert "3 runs" in by_id
+    assert "0 runs" in unknown and "no table group with this id that you may read" in unknown
+    assert not_a_number.status_code == 200 and "0 runs" in not_a_number.content.decode()
+
+
+def test_the_runs_page_takes_as_many_queries_for_5_groups_as_for_50(viewer):
+    counts = {}
+    for total in (5, 50):
+        while ProfileRun.objects.values("table_group").distinct().count() < total:
+            history(1, f"group-{ProfileRun.objects.count()}")
+        counts[total], _ = queries_of(viewer, reverse("runs-page"))
+    assert counts[5] == counts[50]
