@@ -25,6 +25,7 @@ from dataquality.models import (
 from dataquality.services.monitor.alerts import alert_on_failure_streak, alert_on_new_anomalies
 from dataquality.services.judges import judge_run
 from dataquality.services.judges.triage import refresh_anomaly_counts
+from dataquality.services.results.bulk_rows import BATCH_SIZE, insert_rows
 from dataquality.services.results.lineage import announce_run_end
 from dataquality.services.results.manifest import qualified_table_name
 from dataquality.services.results.payloads import parse_completion_payload
@@ -33,7 +34,6 @@ from dataquality.services.access.pii import pii_columns, withhold_column
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
 _RUN_FIELDS = (
     "status", "row_count", "anomaly_count", "table_count", "column_count", "error_message",
     "completed_at", "reported_started_at", "reported_completed_at", "sampled", "profile_version", "warnings",
@@ -101,8 +101,8 @@ def complete_profile_run(
         ProfileAnomaly.objects.bulk_create([a for a in anomalies if a.caused_by is None], batch_size=BATCH_SIZE)
         ProfileAnomaly.objects.bulk_create([a for a in anomalies if a.caused_by is not None], batch_size=BATCH_SIZE)
         ProfileResult.objects.bulk_create(results, batch_size=BATCH_SIZE)
-        ProfileColumn.objects.bulk_create(columns, batch_size=BATCH_SIZE)
-        ProfileColumnValue.objects.bulk_create(column_values, batch_size=BATCH_SIZE)
+        insert_rows(ProfileColumn, columns)
+        insert_rows(ProfileColumnValue, column_values)
         _apply_outcome(profile_run, data, completed_at, reported, results, columns)
         profile_run.anomaly_count += len(anomalies) - len(reported)
         profile_run.save(update_fields=_RUN_FIELDS)

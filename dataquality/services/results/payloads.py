@@ -18,6 +18,7 @@ from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from dataquality.anomaly_types import KNOWN_ANOMALY_TYPES, SEVERITIES
 from dataquality.models import (
@@ -146,10 +147,60 @@ class ScalarValueField(serializers.Field):
 
 
 class PayloadFrequencySerializer(serializers.Serializer):
-    """One entry of `top_values` or `top_patterns`."""
+    """One entry of `top_values` or `top_patterns` (the OpenAPI schema of FrequencyListField's entries)."""
 
     value = ScalarValueField()
     count = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
+
+
+@extend_schema_field(PayloadFrequencySerializer(many=True))
+class FrequencyListField(serializers.Field):
+    """`top_values` or `top_patterns`: PayloadFrequencySerializer's rules and errors, checked in one plain loop.
+    A run of 20 x 30 carries about 5,000 entries; as nested serializers they took a third of a completion's time.
+    Entries already in the engine's shape (a string, number or boolean value and an int count) take the short way;
+    any other goes through the serializer's own fields, so what is accepted and what an error says are unchanged."""
+
+    default_error_messages = {"not_a_list": 'Expected a list of items but got type "{input_type}".'}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._entry = PayloadFrequencySerializer()
+
+    def to_internal_value(self, data: Any) -> list[dict]:
+        if not isinstance(data, list):
+            message = self.error_messages["not_a_list"].format(input_type=type(data).__name__)
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="not_a_list")
+        entries, errors = [], {}
+        for index, item in enumerate(data):
+            entry, error = _frequency_entry(item, self._entry)
+            entries.append(entry)
+            if error:
+                errors[index] = error  # keyed by position, as a nested list serializer reports them
+        if errors:
+            raise serializers.ValidationError(errors)
+        return entries
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+_COUNT_MAX = 2**63 - 1
+
+
+def _frequency_entry(item: Any, serializer: PayloadFrequencySerializer) -> tuple[dict | None, dict]:
+    """(the validated entry, {}) or (None, its field errors)."""
+    if isinstance(item, dict) and len(item) == 2:
+        value, count = item.get("value", _MISSING), item.get("count")
+        plain_value = type(value) in (str, int, bool) or (type(value) is float and math.isfinite(value))
+        if plain_value and type(count) is int and 0 <= count <= _COUNT_MAX:
+            return {"value": _without_nul(value), "count": count}, {}
+    try:
+        return serializer.run_validation(item), {}
+    except serializers.ValidationError as exc:
+        return None, exc.detail
+
+
+_MISSING = object()
 
 
 _COLUMN_COUNTS = (
@@ -167,8 +218,8 @@ class PayloadColumnSerializer(serializers.ModelSerializer):
 
     min_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
     max_value = ScalarTextField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
-    top_values = PayloadFrequencySerializer(many=True, required=False)
-    top_patterns = PayloadFrequencySerializer(many=True, required=False)
+    top_values = FrequencyListField(required=False)
+    top_patterns = FrequencyListField(required=False)
     extra = serializers.DictField(required=False)
 
     class Meta:
