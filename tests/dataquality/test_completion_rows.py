@@ -71,3 +71,33 @@ def test_rows_written_in_bulk_keep_every_character_and_the_json_extra():
     assert list(ProfileColumnValue.objects.filter(profile_run=run).order_by("rank").values_list("value", "rank")) == [
         (awkward, 1), (None, 2), ("", 3),
     ]
+
+
+class SlowColumnSerializer(PayloadColumnSerializer):
+    """The column checked only the serializer's own way."""
+
+    def to_internal_value(self, data):
+        validated = serializers.ModelSerializer.to_internal_value(self, data)
+        validated["extra"] = {**validated.get("extra", {}), **{k: v for k, v in data.items() if k not in self.fields}}
+        return validated
+
+
+COLUMNS = [
+    {"column_name": "c", "data_type": "string", "row_count": 10, "null_count": 0, "mean": 1, "stddev": 0.5,
+     "min_value": "a", "max_value": "z", "distinct_count_approximate": True, "top_values": [{"value": "a", "count": 1}]},
+    {"column_name": "c", "row_count": None, "mean": None, "min_value": None, "engine_metric": 3},
+    {"column_name": "c", "min_value": 5, "max_value": True, "mean": "2.5", "row_count": "7"},  # converted
+    {"column_name": "c", "data_type": "  padded  ", "general_type": "A" * 21},
+    {"column_name": "", "row_count": -1},
+    {"column_name": "c", "row_count": 2**63, "min_length": 2**31, "mean": float("inf")},
+    {"column_name": "c", "distinct_count_approximate": "yes", "data_type": "x\x00y", "max_value": "\ud800"},
+    {"column_name": "c" * 501},
+    {"column_name": "c", "extra": {"a": [1, 2]}, "functional_type": "city"},
+    {"column_name": "c", "extra": "not a dict"},
+    {"row_count": 3},
+]
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_a_column_checked_the_quick_way_is_accepted_or_refused_as_the_serializer_would(column):
+    assert outcome(PayloadColumnSerializer(), column) == outcome(SlowColumnSerializer(), column)

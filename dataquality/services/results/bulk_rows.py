@@ -15,14 +15,19 @@ from django.db import connection, models
 BATCH_SIZE = 500
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """Insert `rows` (unsaved instances of `model`) in the current transaction."""
+def insert_rows(model: type[models.Model], rows: Sequence) -> None:
+    """Insert `rows` in the current transaction: unsaved instances of `model`, or any objects with its fields'
+    attributes (`profile_run_id` for the run)."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        return
     fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+    if connection.vendor != "postgresql":
+        instances = [
+            row if isinstance(row, model) else model(**{field.attname: getattr(row, field.attname) for field in fields})
+            for row in rows
+        ]
+        model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
+        return
     prepared = [(position, field) for position, field in enumerate(fields) if isinstance(field, models.JSONField)]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"

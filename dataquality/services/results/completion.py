@@ -8,6 +8,7 @@ concurrent callback leaves exactly one set of anomalies, results and columns. Al
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -163,12 +164,27 @@ def _anomalies(profile_run_id, entries: list[dict], completed_at: datetime) -> l
     ]
 
 
+@dataclass(slots=True)
+class RankedValue:
+    """A `ProfileColumnValue` row before it is written: a run carries thousands, and a model instance each cost
+    a quarter of a completion's time. Judges read it as they would the model; `insert_rows` writes it."""
+
+    profile_run_id: Any
+    schema_name: str
+    table_name: str
+    column_name: str
+    kind: str
+    value: str | None
+    frequency: int
+    rank: int
+
+
 def _results_and_columns(
     profile_run_id, tables: list[dict] | None
-) -> tuple[list[ProfileResult], list[ProfileColumn], list[ProfileColumnValue]]:
+) -> tuple[list[ProfileResult], list[ProfileColumn], list[RankedValue]]:
     results: list[ProfileResult] = []
     columns: list[ProfileColumn] = []
-    column_values: list[ProfileColumnValue] = []
+    column_values: list[RankedValue] = []
     for table in tables or ():
         table_columns = table.get("columns", [])
         names = {
@@ -195,10 +211,8 @@ def _results_and_columns(
             }
             columns.append(ProfileColumn(**names, **metrics))
             column_values.extend(
-                ProfileColumnValue(
-                    **names, column_name=column["column_name"], kind=kind, value=value_text(entry["value"]),
-                    frequency=entry["count"], rank=rank,
-                )
+                RankedValue(**names, column_name=column["column_name"], kind=kind, value=value_text(entry["value"]),
+                            frequency=entry["count"], rank=rank)
                 for kind, entries in ranked.items()
                 for rank, entry in enumerate(entries, start=1)
             )
@@ -206,8 +220,8 @@ def _results_and_columns(
 
 
 def _withhold_pii_values(
-    columns: list[ProfileColumn], column_values: list[ProfileColumnValue], anomalies: list[ProfileAnomaly]
-) -> list[ProfileColumnValue]:
+    columns: list[ProfileColumn], column_values: list[RankedValue], anomalies: list[ProfileAnomaly]
+) -> list[RankedValue]:
     """Columns flagged as potential PII keep their counts and patterns, but no value of the data
     (dataquality/services/access/pii.py). The engine leaves these out already; this keeps the promise for any payload,
     whichever notebook wrote it."""
