@@ -86,8 +86,9 @@ def payload(tables: int = TABLES, columns: int = COLUMNS) -> bytes:
     return json.dumps(body).encode()
 
 
-def _start(command: list[str], environ: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", *command], env={**os.environ, **environ}, cwd=REPO_ROOT)
+def _start(command: list[str], environ: dict[str, str], *, stdout=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", *command], env={**os.environ, **environ}, cwd=REPO_ROOT,
+                            stdout=stdout)
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:
@@ -260,7 +261,8 @@ def main() -> int:
         server = _start(["gunicorn", "conversioncentral.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
                          "--workers", str(args.workers), "--log-level", "warning", "--timeout", "120"], environ)
         worker = _start(["celery", "-A", "conversioncentral", "worker", "-Q", "dq_scale_bench", "--concurrency", "1",
-                         "--without-gossip", "--without-mingle", "--loglevel", "ERROR", "--quiet"], environ)
+                         "--without-gossip", "--without-mingle", "--loglevel", "ERROR"], environ,
+                        stdout=subprocess.DEVNULL)  # its banner; errors still reach stderr
         try:
             _wait_for(base_url + "/healthz", server)
             steps = measure_callbacks(args, base_url, Path(var_dir), environ)
