@@ -233,3 +233,40 @@ def test_the_tick_task_sets_the_launcher_going_when_it_queued_runs(cap, workspac
     assert sent == [1]
     entry = settings.CELERY_BEAT_SCHEDULE["launch-queued-profile-runs"]
     assert (entry["task"], entry["schedule"]) == ("dataquality.tasks.launch_queued_profile_runs_task", 30.0)
+
+
+def test_a_waiting_run_whose_workspace_is_no_longer_configured_fails_with_the_reason_at_its_turn(
+    cap, workspace, settings
+):
+    cap(1)
+    first, second = groups(2)
+    running = start(first).profile_run
+    waiting = start(second).profile_run
+    finish(running)
+    settings.DATABRICKS_PROFILE_CALLBACK_SECRET = ""  # the settings changed while it waited
+
+    summary = launch()
+
+    waiting.refresh_from_db()
+    assert (summary.admitted, summary.failed) == (1, 1)
+    assert waiting.status == ProfileRunStatus.FAILED
+    assert "DATABRICKS_PROFILE_CALLBACK_SECRET" in waiting.error_message
+    assert launched_ids(workspace) == [str(running.pk)]
+
+
+def test_a_refused_launch_at_its_turn_fails_the_run_and_frees_its_slot(cap, workspace):
+    cap(1)
+    first, second, third = groups(3)
+    running = start(first).profile_run
+    refused, later = start(second).profile_run, start(third).profile_run
+    finish(running)
+    workspace.mock.replace("POST", f"{HOST}/api/2.2/jobs/run-now", status=400,
+                           json={"error_code": "INVALID_PARAMETER_VALUE", "message": "no such notebook"})
+    workspace.mock.post(f"{HOST}/api/2.2/jobs/run-now", json={"run_id": 77})  # the next run-now is accepted
+
+    summary = launch()
+
+    # The refused run gave its slot back at once, and the same pass gave it to the next run in line.
+    assert (summary.admitted, summary.failed, summary.launched) == (2, 1, 1)
+    assert ProfileRun.objects.get(pk=refused.pk).status == ProfileRunStatus.FAILED
+    assert ProfileRun.objects.get(pk=later.pk).status == ProfileRunStatus.RUNNING
