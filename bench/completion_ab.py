@@ -5,7 +5,7 @@
 
 The baseline's code comes from git (`git archive` into a temporary directory). Each side gets a database of its own
 (`<database>_baseline`, `<database>_current`, dropped and created), migrated by its own code, and completes
-`--completions` runs of the load test's payload (20 tables x 30 columns with top values and patterns, 1.1 MB of
+`--completions` runs of the load test's payload (20 tables x 30 columns with top values and patterns, 0.34 MB of
 JSON; bench/scale.py) in a process of its own, after two warm-up completions. The sides alternate for `--rounds`,
 so both meet the same machine load; the best round of each is compared. What is timed is the service's own work for
 one callback (validation, judging, writing in one transaction), not HTTP.
