@@ -66,7 +66,7 @@ def admit_oldest(workspace_host: str, limit: int) -> list:
 
 
 def hosts_with_waiting_runs() -> list[str]:
-    return sorted(set(waiting_runs().values_list("workspace_host", flat=True)))
+    return sorted(waiting_runs().order_by().values_list("workspace_host", flat=True).distinct())
 
 
 def waiting_reason(profile_run: ProfileRun) -> str:
