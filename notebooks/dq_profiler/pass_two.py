@@ -10,7 +10,9 @@ the value checks of text columns and, for text columns with top values, the valu
    check counts), its pattern counts and, for text columns with top values, its standardized forms (upper case,
    no spaces or punctuation); only the groups of columns whose top values are wanted keep their own row, so this
    shuffle stays small.
-3. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
+3. The checks that read only a value's pattern (case, non-printing characters, zip shapes, ...) are then counted
+   on the folded pattern rows: once per distinct pattern, far fewer than the distinct values.
+4. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
 
 The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
 Spark jobs does not grow with the number of columns.
@@ -36,7 +38,12 @@ TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a colum
 # that more than one distinct value shares.
 RANKED, COUNTED, PATTERNS, STANDARDIZED = 0, 1, 2, 3
 CHECK_NAMES = text_checks.COUNT_CHECK_NAMES
-_TOTALS = ("groups", "duplicated", *CHECK_NAMES)  # per-column totals carried by the folded rows
+# Per-column totals: those counted per distinct value, carried by the value rows, and those counted per pattern,
+# carried by the pattern rows.
+_VALUE_CHECK_NAMES = (*text_checks.VALUE_COUNT_CHECKS, *text_checks.SHAPE_COUNT_CHECKS)
+_PATTERN_CHECK_NAMES = tuple(text_checks.PATTERN_COUNT_CHECKS)
+_VALUE_TOTALS = ("groups", "duplicated", *_VALUE_CHECK_NAMES)
+_TOTALS = (*_VALUE_TOTALS, *_PATTERN_CHECK_NAMES)
 # Booleans are not grouped either: pass 1 counts their two values exactly (see `add_boolean_values`).
 _NOT_GROUPED = frozenset({BINARY, NESTED, OTHER, BOOLEAN})
 # A column whose estimated distinct ratio is this close below the key threshold may still reach it exactly: it is
@@ -114,12 +121,18 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
         if kind != COUNTED:
             target = result.top_patterns if kind == PATTERNS else result.top_values
             target.setdefault(column, []).append({"value": row["v"], "count": row["n"], "rank": rank})
-        if rank == 1 and kind != PATTERNS:
-            result.exact_distinct_counts[column] = row["groups"]
-            if column in plan.key_columns:
-                result.duplicated_value_counts[column] = row["duplicated"]
-            if column in plan.text_columns:
-                result.value_check_counts[column] = {name: row[name] for name in CHECK_NAMES}
+        if rank != 1:
+            continue
+        if kind == PATTERNS:
+            checks = result.value_check_counts.setdefault(column, {})
+            checks.update({name: row[name] for name in _PATTERN_CHECK_NAMES})
+            continue
+        result.exact_distinct_counts[column] = row["groups"]
+        if column in plan.key_columns:
+            result.duplicated_value_counts[column] = row["duplicated"]
+        if column in plan.text_columns:
+            checks = result.value_check_counts.setdefault(column, {})
+            checks.update({name: row[name] for name in _VALUE_CHECK_NAMES})
     for ranked in (*result.top_values.values(), *result.top_patterns.values()):
         ranked.sort(key=lambda entry: entry.pop("rank"))
     return result
@@ -176,20 +189,20 @@ def _pass_two_frame(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPla
 
 
 def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_columns: Sequence[int]) -> DataFrame:
-    """Per distinct value: its checks and pattern. Then one row per ranked value or pattern, one per column
-    whose values are only counted, carrying the column's totals, and one per standardized form that more than one
-    distinct value shares."""
+    """Per distinct value: its checks and pattern. Then one row per ranked value, one per column whose values are
+    only counted, carrying the column's totals, one per pattern, carrying the counts of the checks read from it,
+    and one per standardized form that more than one distinct value shares."""
     value, count = F.col("v"), F.col("n")
     is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
     checked = is_text & text_checks.may_match_a_check(value)
     # The checks and the pattern are computed in projections of their own, not inside the explode below: the
     # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. For the
-    # same reason the pattern and the shape checks, which read it, come first, in a projection that Spark compiles
-    # (and computes the pattern once for); the value checks, the Luhn check among them, follow in their own.
+    # same reason the pattern and the shape checks come first, in a projection that Spark compiles; the value
+    # checks, the Luhn check among them, follow in their own.
     pattern_of_value = F.when(is_text, text_checks.pattern_of(value))
     with_shapes = groups.select(
         "c", "k", "v", "i", "n", pattern_of_value.alias("pattern"),
-        *[F.when(is_text & check(value, pattern_of_value), count).otherwise(0).alias(name)
+        *[F.when(is_text & check(value), count).otherwise(0).alias(name)
           for name, check in text_checks.SHAPE_COUNT_CHECKS.items()],
     )
     pattern_value = F.col("pattern")
@@ -204,9 +217,9 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
         F.when(F.col("k") == RANKED, F.coalesce(value, F.col("i").cast("string"))).alias("v"),
         F.lit(1).cast("bigint").alias("groups"),
         F.when(count > 1, 1).otherwise(0).cast("bigint").alias("duplicated"),
-        *[F.col(name) for name in CHECK_NAMES],
+        *[F.col(name) for name in _VALUE_CHECK_NAMES],
     )
-    no_totals = [F.lit(0).cast("bigint").alias(name) for name in _TOTALS]
+    no_totals = [F.lit(0).cast("bigint").alias(name) for name in _VALUE_TOTALS]
     pattern = F.struct(F.lit(PATTERNS).alias("k"), pattern_value.alias("v"), *no_totals)
     standardizes = F.col("c").isin(*standardized_columns) if standardized_columns else F.lit(False)
     standard = text_checks.standardized(value)
@@ -220,10 +233,15 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
     exploded = (
         per_value.select("c", "n", F.explode(records).alias("r")).where(F.col("r").isNotNull()).select("c", "n", "r.*")
     )
-    sums = [F.sum(name).alias(name) for name in _TOTALS]
+    sums = [F.sum(name).alias(name) for name in _VALUE_TOTALS]
     folded = exploded.groupBy("c", "k", "v").agg(F.sum("n").alias("n"), *sums)
     # A form that one distinct value alone has matches nothing; each form kept counts as one in `duplicated`.
     is_form = F.col("k") == STANDARDIZED
-    return folded.where(~is_form | (F.col("groups") > 1)).withColumn(
-        "duplicated", F.when(is_form, F.lit(1).cast("bigint")).otherwise(F.col("duplicated"))
+    is_pattern = F.col("k") == PATTERNS
+    return folded.where(~is_form | (F.col("groups") > 1)).select(
+        "c", "k", "v", "n", "groups",
+        F.when(is_form, F.lit(1).cast("bigint")).otherwise(F.col("duplicated")).alias("duplicated"),
+        *_VALUE_CHECK_NAMES,
+        *[F.when(is_pattern & check(F.col("v")), F.col("n")).otherwise(0).alias(name)
+          for name, check in text_checks.PATTERN_COUNT_CHECKS.items()],
     )

@@ -174,19 +174,26 @@ def is_card_like(value: Column) -> Column:
     )
 
 
-def has_non_printing_character(value: Column) -> Column:
-    """Holds a control character, a no-break or zero-width space, a soft hyphen, ... (a character map, no regex)."""
-    return F.length(F.translate(value, NON_PRINTING_CHARACTERS, "")) < F.length(value)
+def has_non_printing_character(text: Column) -> Column:
+    """Holds a control character, a no-break or zero-width space, a soft hyphen, ... (a character map, no regex).
+
+    None of them is a letter or a digit, so a value's pattern holds them exactly when the value does."""
+    return F.length(F.translate(text, NON_PRINTING_CHARACTERS, "")) < F.length(text)
 
 
-def is_upper_case(value: Column) -> Column:
+# The checks below that take a `pattern` read only the value's pattern (`pattern_of`): it keeps every character
+# that is neither a letter nor a digit, turns lower-case letters (Unicode Ll) into `a` and upper-case ones (Lu)
+# into `A`. So they are counted once per distinct pattern rather than once per distinct value.
+
+
+def is_upper_case(pattern: Column) -> Column:
     """Has letters, all of them upper case."""
-    return (value == F.upper(value)) & (value != F.lower(value))
+    return (F.instr(pattern, "A") > 0) & (F.instr(pattern, "a") == 0)
 
 
-def is_mixed_case(value: Column) -> Column:
+def is_mixed_case(pattern: Column) -> Column:
     """Has both upper- and lower-case letters."""
-    return (value != F.upper(value)) & (value != F.lower(value))
+    return (F.instr(pattern, "A") > 0) & (F.instr(pattern, "a") > 0)
 
 
 def is_delimited_list(value: Column) -> Column:
@@ -199,42 +206,46 @@ def is_delimited_list(value: Column) -> Column:
 
 
 def is_url_like(value: Column) -> Column:
+    # ltrim drops spaces only: a URL's first character is a space or the first letter of a prefix.
+    first_characters = _WHITESPACE + "".join({prefix[0] + prefix[0].upper() for prefix in _URL_PREFIXES})
     prefix = F.lower(F.substring(F.ltrim(value), 1, 8))
     found = None
     for url_prefix in _URL_PREFIXES:
         found = prefix.startswith(url_prefix) if found is None else found | prefix.startswith(url_prefix)
-    return found
+    return _starts_with_one_of(value, first_characters) & found
 
 
-def is_json_like(value: Column) -> Column:
+def is_json_like(pattern: Column) -> Column:
     """Wrapped in braces or brackets, as a JSON object or array is."""
-    trimmed = F.trim(value)
+    trimmed = F.trim(pattern)
     return F.substring(trimmed, 1, 1).isin("{", "[") & F.substring(trimmed, -1, 1).isin("}", "]")
 
 
 def is_us_state_code(value: Column) -> Column:
-    return (F.length(value) <= 4) & F.upper(F.trim(value)).isin(*sorted(US_STATE_CODES))
+    # Bytes, not characters: a native test, and a value of more than 4 bytes in 4 characters is not ASCII.
+    return (F.octet_length(value) <= 4) & F.upper(F.trim(value)).isin(*sorted(US_STATE_CODES))
 
 
 def _has_letter(pattern: Column) -> Column:
     return (F.instr(pattern, "a") > 0) | (F.instr(pattern, "A") > 0)
 
 
-def has_no_letter(value: Column, pattern: Column) -> Column:
-    """A value, not blank-like, without a letter (`1234`, `--`)."""
-    return ~_has_letter(pattern) & ~is_blank_like(value)
+def has_no_letter(pattern: Column) -> Column:
+    """A value, not blank-like, without a letter (`1234`, `--`). Without letters, a pattern is blank-like exactly
+    when its value is: every blank token with letters is ruled out, and the others (`-`, `?`) are kept as they are."""
+    return ~_has_letter(pattern) & ~is_blank_like(pattern)
 
 
-def starts_with_non_letter(value: Column, pattern: Column) -> Column:
+def starts_with_non_letter(pattern: Column) -> Column:
     """Starts with a character other than a letter or whitespace (`_Smith`, `1Ada`), and has letters."""
     return ~F.substring(pattern, 1, 1).isin("a", "A", *_WHITESPACE) & _has_letter(pattern)
 
 
-def is_us_zip(value: Column, pattern: Column) -> Column:
+def is_us_zip(pattern: Column) -> Column:
     return pattern.isin(*US_ZIP_PATTERNS)
 
 
-def is_us_zip3(value: Column, pattern: Column) -> Column:
+def is_us_zip3(pattern: Column) -> Column:
     return pattern == US_ZIP3_PATTERN
 
 
@@ -284,20 +295,22 @@ VALUE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
     **{f"{word}_word_count": partial(is_boolean_word, word=word) for word in BOOLEAN_WORDS},
     "number_unit_count": has_number_with_unit,
 }
-# Counts whose predicate has no cheap first-character test, so they run on every distinct value: each is a
-# character map, a case comparison or a test of the value's pattern (computed anyway), regexes only behind a
-# native test. They take the value and its pattern.
-SHAPE_COUNT_CHECKS: dict[str, Callable[[Column, Column], Column]] = {
-    "non_printing_count": lambda value, pattern: has_non_printing_character(value),
-    "upper_case_count": lambda value, pattern: is_upper_case(value),
-    "mixed_case_count": lambda value, pattern: is_mixed_case(value),
-    "delimited_count": lambda value, pattern: is_delimited_list(value),
-    "url_like_count": lambda value, pattern: is_url_like(value),
-    "json_like_count": lambda value, pattern: is_json_like(value),
-    "us_state_count": lambda value, pattern: is_us_state_code(value),
+# Counts whose predicate has no cheap first-character test and needs the value itself, so they run on every
+# distinct value: native tests first, regexes only behind them.
+SHAPE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
+    "delimited_count": is_delimited_list,
+    "url_like_count": is_url_like,
+    "us_state_count": is_us_state_code,
+}
+# Counts read from the pattern alone (see above): evaluated once per distinct pattern, weighted by its count.
+PATTERN_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
+    "non_printing_count": has_non_printing_character,
+    "upper_case_count": is_upper_case,
+    "mixed_case_count": is_mixed_case,
+    "json_like_count": is_json_like,
     "no_letter_count": has_no_letter,
     "non_alpha_prefix_count": starts_with_non_letter,
     "us_zip_count": is_us_zip,
     "us_zip3_count": is_us_zip3,
 }
-COUNT_CHECK_NAMES = (*VALUE_COUNT_CHECKS, *SHAPE_COUNT_CHECKS)
+COUNT_CHECK_NAMES = (*VALUE_COUNT_CHECKS, *SHAPE_COUNT_CHECKS, *PATTERN_COUNT_CHECKS)

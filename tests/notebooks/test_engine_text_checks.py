@@ -109,3 +109,54 @@ def test_a_value_that_passes_any_check_may_match_a_check(spark):
 def test_typical_identifiers_and_names_skip_every_check(spark, value):
     row = spark.createDataFrame([(value,)], "v string").select(text_checks.may_match_a_check(F.col("v"))).first()
     assert row[0] is False
+
+
+# The pattern checks' meaning, written on the value itself: what they computed per distinct value before they
+# were moved onto the patterns.
+def _value_reference_checks(value):
+    pattern = text_checks.pattern_of(value)
+    has_letter = (F.instr(pattern, "a") > 0) | (F.instr(pattern, "A") > 0)
+    trimmed = F.trim(value)
+    return {
+        "non_printing_count": text_checks.has_non_printing_character(value),
+        "upper_case_count": (value == F.upper(value)) & (value != F.lower(value)),
+        "mixed_case_count": (value != F.upper(value)) & (value != F.lower(value)),
+        "json_like_count": F.substring(trimmed, 1, 1).isin("{", "[") & F.substring(trimmed, -1, 1).isin("}", "]"),
+        "no_letter_count": ~has_letter & ~text_checks.is_blank_like(value),
+        "non_alpha_prefix_count": ~F.substring(pattern, 1, 1).isin("a", "A", " ", "\t", "\n", "\x0b", "\x0c", "\r")
+        & has_letter,
+        "us_zip_count": pattern.isin("NNNNN", "NNNNN-NNNN", "NNNNNNNNN"),
+        "us_zip3_count": pattern == "NNN",
+    }
+
+
+_PATTERN_CASES = [
+    "", " ", "\t", "-", " ? ", "?", "--", "N/A", "n/a", "null", "Unknown", "1234", "12345", "12345-6789", "123456789",
+    "123", "0", "1,234.5", "ABC", "abc", "Abc", "aBC", "ABC1", "_Smith", "1Ada", " lead", "\u00a0nbsp", "zero\u200bwidth",
+    "soft\u00adhyphen", "tab\tinside", "bell\x07", "del\x7f", "bom\ufeff", '{"a": 1}', " [1, 2] ", "{x", "[]",
+    "Émile", "ÉCOLE", "straße", "İSTANBUL", "Zürich", "東京", "東京1", "Ωmega", "ωμέγα", "ΑΘΗΝΑ", "€100", "100€",
+    "北京-Beijing", "señor", "NIÑO", "Ab\u00a0Cd", "(555) 123-4567", "user@example.com", "a|b|c", "N", "NA", "NNN",
+]
+
+
+def test_pattern_checks_give_the_same_answers_as_on_the_value(spark):
+    """Counted once per pattern, the checks answer as they did once per value: the pattern keeps what they read."""
+    df = spark.createDataFrame([(value,) for value in _PATTERN_CASES], "v string")
+    value = F.col("v")
+    pattern = text_checks.pattern_of(value)
+    reference = _value_reference_checks(value)
+    rows = df.select(
+        "v",
+        *[check(pattern).alias(f"pattern_{name}") for name, check in text_checks.PATTERN_COUNT_CHECKS.items()],
+        *[reference[name].alias(f"value_{name}") for name in text_checks.PATTERN_COUNT_CHECKS],
+    ).collect()
+    assert set(reference) == set(text_checks.PATTERN_COUNT_CHECKS)
+    differences = [
+        (row["v"], name)
+        for row in rows
+        for name in text_checks.PATTERN_COUNT_CHECKS
+        if row[f"pattern_{name}"] != row[f"value_{name}"]
+    ]
+    assert differences == []
+    matched = {name for row in rows for name in text_checks.PATTERN_COUNT_CHECKS if row[f"pattern_{name}"]}
+    assert matched == set(text_checks.PATTERN_COUNT_CHECKS)  # every check matches some case: the cases exercise them
