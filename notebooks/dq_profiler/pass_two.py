@@ -10,8 +10,8 @@ the value checks of text columns and, for text columns with top values, the valu
    check counts), its pattern counts and, for text columns with top values, its standardized forms (upper case,
    no spaces or punctuation); only the groups of columns whose top values are wanted keep their own row, so this
    shuffle stays small.
-3. The checks that read only a value's pattern (case, non-printing characters, zip shapes, ...) are then counted
-   on the folded pattern rows: once per distinct pattern, far fewer than the distinct values.
+3. The checks that read only a value's pattern (case, non-printing characters, list and zip shapes, ...) are then
+   counted on the folded pattern rows: once per distinct pattern, far fewer than the distinct values.
 4. One window over each (column, kind) ranks what is left by count and sums the totals, on the executors.
 
 The driver receives at most `TOP_LIMIT` rows per column and kind, the table is scanned once, and the number of
@@ -40,7 +40,8 @@ RANKED, COUNTED, PATTERNS, STANDARDIZED = 0, 1, 2, 3
 CHECK_NAMES = text_checks.COUNT_CHECK_NAMES
 # Per-column totals: those counted per distinct value, carried by the value rows, and those counted per pattern,
 # carried by the pattern rows.
-_VALUE_CHECK_NAMES = (*text_checks.VALUE_COUNT_CHECKS, *text_checks.SHAPE_COUNT_CHECKS)
+_NUMBERS_WITH_LIST_SHAPE = text_checks.NUMBERS_WITH_LIST_SHAPE
+_VALUE_CHECK_NAMES = (*text_checks.VALUE_COUNT_CHECKS, *text_checks.SHAPE_COUNT_CHECKS, _NUMBERS_WITH_LIST_SHAPE)
 _PATTERN_CHECK_NAMES = tuple(text_checks.PATTERN_COUNT_CHECKS)
 _VALUE_TOTALS = ("groups", "duplicated", *_VALUE_CHECK_NAMES)
 _TOTALS = (*_VALUE_TOTALS, *_PATTERN_CHECK_NAMES)
@@ -133,6 +134,8 @@ def run_pass_two(df: DataFrame, specs: Sequence[ColumnSpec], plan: PassTwoPlan) 
         if column in plan.text_columns:
             checks = result.value_check_counts.setdefault(column, {})
             checks.update({name: row[name] for name in _VALUE_CHECK_NAMES})
+    for checks in result.value_check_counts.values():
+        checks["delimited_count"] -= checks.pop(_NUMBERS_WITH_LIST_SHAPE)
     for ranked in (*result.top_values.values(), *result.top_patterns.values()):
         ranked.sort(key=lambda entry: entry.pop("rank"))
     return result
@@ -210,6 +213,8 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
         "c", "k", "v", "i", "n", "pattern", *text_checks.SHAPE_COUNT_CHECKS,
         *[F.when(checked & check(value), count).otherwise(0).alias(name)
           for name, check in text_checks.VALUE_COUNT_CHECKS.items()],
+        F.when(checked & text_checks.is_number_with_list_shape(value), count).otherwise(0)
+        .alias(_NUMBERS_WITH_LIST_SHAPE),
     )
     folded_value = F.struct(
         F.col("k").alias("k"),

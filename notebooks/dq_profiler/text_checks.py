@@ -72,9 +72,9 @@ _CALENDAR_DATE = (
 
 # The characters a value matching any check but the e-mail one can start with (an empty value's code is 0):
 # whitespace (leading space, and every pattern allows it), digits and signs (numbers, dates, phones, SSNs, cards),
-# quotes, and the first letters of the blank tokens and boolean words.
+# quotes, and the first letters of the blank tokens, boolean words and URL prefixes.
 _FIRST_CHARACTERS_OF_A_MATCH = "\0" + _WHITESPACE + _DIGITS + "+-.(\'\"" + "".join(
-    word[0] + word[0].upper() for word in (*BLANK_TOKENS, *BOOLEAN_WORDS)
+    word[0] + word[0].upper() for word in (*BLANK_TOKENS, *BOOLEAN_WORDS, *_URL_PREFIXES)
 )
 
 
@@ -196,18 +196,25 @@ def is_mixed_case(pattern: Column) -> Column:
     return (F.instr(pattern, "A") > 0) & (F.instr(pattern, "a") > 0)
 
 
-def is_delimited_list(value: Column) -> Column:
-    """Three or more short items separated by one of `, ; | tab` (a number with thousands separators is not)."""
+def has_list_shape(pattern: Column) -> Column:
+    """Three or more items of 1 to 30 characters separated by the same one of `, ; | tab`. The pattern keeps the
+    delimiters and every item's length, so this reads it rather than the value."""
     has_delimiter = None
     for delimiter in LIST_DELIMITERS:
-        found = F.instr(value, delimiter) > 0
+        found = F.instr(pattern, delimiter) > 0
         has_delimiter = found if has_delimiter is None else has_delimiter | found
-    return has_delimiter & value.rlike(_DELIMITED_LIST) & ~value.rlike(_NUMERIC)
+    return has_delimiter & pattern.rlike(_DELIMITED_LIST)
+
+
+def is_number_with_list_shape(value: Column) -> Column:
+    """A number whose thousands separators give it a list's shape (`1,234,567`): not a list. Read from the value,
+    since a pattern's `a` cannot tell an exponent's `e` from another letter; rare, and behind a native test."""
+    return is_numeric_like(value) & (F.instr(value, ",") > 0) & has_list_shape(value)
 
 
 def is_url_like(value: Column) -> Column:
     # ltrim drops spaces only: a URL's first character is a space or the first letter of a prefix.
-    first_characters = _WHITESPACE + "".join({prefix[0] + prefix[0].upper() for prefix in _URL_PREFIXES})
+    first_characters = " " + "".join(prefix[0] + prefix[0].upper() for prefix in _URL_PREFIXES)
     prefix = F.lower(F.substring(F.ltrim(value), 1, 8))
     found = None
     for url_prefix in _URL_PREFIXES:
@@ -294,12 +301,11 @@ VALUE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
     "card_like_count": is_card_like,
     **{f"{word}_word_count": partial(is_boolean_word, word=word) for word in BOOLEAN_WORDS},
     "number_unit_count": has_number_with_unit,
+    "url_like_count": is_url_like,
 }
 # Counts whose predicate has no cheap first-character test and needs the value itself, so they run on every
-# distinct value: native tests first, regexes only behind them.
+# distinct value: a native test first.
 SHAPE_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
-    "delimited_count": is_delimited_list,
-    "url_like_count": is_url_like,
     "us_state_count": is_us_state_code,
 }
 # Counts read from the pattern alone (see above): evaluated once per distinct pattern, weighted by its count.
@@ -307,10 +313,13 @@ PATTERN_COUNT_CHECKS: dict[str, Callable[[Column], Column]] = {
     "non_printing_count": has_non_printing_character,
     "upper_case_count": is_upper_case,
     "mixed_case_count": is_mixed_case,
+    "delimited_count": has_list_shape,
     "json_like_count": is_json_like,
     "no_letter_count": has_no_letter,
     "non_alpha_prefix_count": starts_with_non_letter,
     "us_zip_count": is_us_zip,
     "us_zip3_count": is_us_zip3,
 }
+# `delimited_count` is the list shapes (per pattern) less the numbers among them (per value, a value check's way).
+NUMBERS_WITH_LIST_SHAPE = "numbers_with_list_shape"
 COUNT_CHECK_NAMES = (*VALUE_COUNT_CHECKS, *SHAPE_COUNT_CHECKS, *PATTERN_COUNT_CHECKS)

@@ -121,3 +121,16 @@ def test_boolean_metrics(columns):
 def test_type_specific_metrics_are_null_elsewhere(columns):
     assert columns["raw"]["mean"] is None and columns["amount"]["blank_count"] is None
     assert columns["flag"]["future_count"] is None and columns["day"]["true_count"] is None
+
+
+def test_lists_are_counted_on_patterns_and_numbers_with_separators_are_not_lists(spark):
+    """`delimited_count` is counted on the patterns; the numbers whose thousands separators give them a list's
+    shape (1,000,003 ...), 1,000 distinct here, are taken off it value by value."""
+    listing = """
+        SELECT CASE id % 4 WHEN 0 THEN format_number(id * 1000003 + 1000000, 0) WHEN 1 THEN concat('a', id, ',b,c')
+                           WHEN 2 THEN 'red|green|blue' ELSE 'plain' END AS listing
+        FROM range(4000)
+    """
+    table = profile_dataframe(spark.sql(listing), schema_name="sales", table_name="listings")
+    column = table["columns"][0]
+    assert (column["delimited_count"], column["numeric_like_count"]) == (2000, 1000)

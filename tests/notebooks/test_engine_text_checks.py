@@ -127,7 +127,26 @@ def _value_reference_checks(value):
         & has_letter,
         "us_zip_count": pattern.isin("NNNNN", "NNNNN-NNNN", "NNNNNNNNN"),
         "us_zip3_count": pattern == "NNN",
+        "delimited_count": _has_any(value, ",;|\t") & value.rlike(text_checks._DELIMITED_LIST)
+        & ~value.rlike(text_checks._NUMERIC),
     }
+
+
+def _has_any(value, characters):
+    found = F.lit(False)
+    for character in characters:
+        found = found | (F.instr(value, character) > 0)
+    return found
+
+
+def _engine_answers(value):
+    """Each pattern check as pass 2 counts it: on the pattern; lists less the numbers among them, which are
+    counted per value behind the checks' first-character gate."""
+    pattern = text_checks.pattern_of(value)
+    answers = {name: check(pattern) for name, check in text_checks.PATTERN_COUNT_CHECKS.items()}
+    number = text_checks.may_match_a_check(value) & text_checks.is_number_with_list_shape(value)
+    answers["delimited_count"] = answers["delimited_count"] & ~number
+    return answers
 
 
 _PATTERN_CASES = [
@@ -136,6 +155,8 @@ _PATTERN_CASES = [
     "soft\u00adhyphen", "tab\tinside", "bell\x07", "del\x7f", "bom\ufeff", '{"a": 1}', " [1, 2] ", "{x", "[]",
     "Émile", "ÉCOLE", "straße", "İSTANBUL", "Zürich", "東京", "東京1", "Ωmega", "ωμέγα", "ΑΘΗΝΑ", "€100", "100€",
     "北京-Beijing", "señor", "NIÑO", "Ab\u00a0Cd", "(555) 123-4567", "user@example.com", "a|b|c", "N", "NA", "NNN",
+    "red,green,blue", "1,234,567", " 1,234,567.5 ", "1,234,567e5", "1,234,567x5", "-1,234,567", "red;green;blue",
+    "a\tb\tc", "x|y", "日本,中国,韓国", "𝑎,𝑏,𝑐", "one, two, three", "a,,b,c", "a,b;c", "x" * 31 + ",b,c", "1,2,3",
 ]
 
 
@@ -143,11 +164,11 @@ def test_pattern_checks_give_the_same_answers_as_on_the_value(spark):
     """Counted once per pattern, the checks answer as they did once per value: the pattern keeps what they read."""
     df = spark.createDataFrame([(value,) for value in _PATTERN_CASES], "v string")
     value = F.col("v")
-    pattern = text_checks.pattern_of(value)
     reference = _value_reference_checks(value)
+    engine = _engine_answers(value)
     rows = df.select(
         "v",
-        *[check(pattern).alias(f"pattern_{name}") for name, check in text_checks.PATTERN_COUNT_CHECKS.items()],
+        *[engine[name].alias(f"pattern_{name}") for name in text_checks.PATTERN_COUNT_CHECKS],
         *[reference[name].alias(f"value_{name}") for name in text_checks.PATTERN_COUNT_CHECKS],
     ).collect()
     assert set(reference) == set(text_checks.PATTERN_COUNT_CHECKS)
@@ -160,3 +181,12 @@ def test_pattern_checks_give_the_same_answers_as_on_the_value(spark):
     assert differences == []
     matched = {name for row in rows for name in text_checks.PATTERN_COUNT_CHECKS if row[f"pattern_{name}"]}
     assert matched == set(text_checks.PATTERN_COUNT_CHECKS)  # every check matches some case: the cases exercise them
+
+
+def test_a_number_with_thousands_separators_has_a_lists_shape_but_is_no_list(spark):
+    df = spark.createDataFrame([("1,234,567",), ("1,234,567x5",)], "v string")
+    value = F.col("v")
+    rows = df.select(
+        text_checks.has_list_shape(text_checks.pattern_of(value)), _engine_answers(value)["delimited_count"]
+    ).collect()
+    assert [tuple(row) for row in rows] == [(True, False), (True, True)]
