@@ -84,7 +84,10 @@ DOCUMENTED_MEANINGS: dict[tuple[str, ...], str] = {
         "zero-width space, a soft hyphen, a direction mark or a byte-order mark (`NON_PRINTING_CHARACTERS` in "
         "`catalogue.py`)"
     ),
-    ("upper_case_count", "mixed_case_count"): "has letters, all upper case; has both upper- and lower-case letters",
+    ("upper_case_count", "mixed_case_count"): (
+        "has letters, all upper case; has both upper- and lower-case letters (Unicode's upper-case and lower-case "
+        "letters, read from the pattern's `A` and `a`: a letter without case, such as `東`, counts as neither)"
+    ),
     ("delimited_count",): (
         "a list: three or more items of 1 to 30 characters separated by the same comma, semicolon, pipe or tab (a "
         "number with thousands separators is not)"
