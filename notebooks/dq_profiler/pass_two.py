@@ -37,7 +37,6 @@ TOP_VALUES_MAX_DISTINCT = 1000  # approximate distinct count up to which a colum
 # Kinds of grouped rows: values ranked for the top N, values only counted, patterns (ranked), standardized forms
 # that more than one distinct value shares.
 RANKED, COUNTED, PATTERNS, STANDARDIZED = 0, 1, 2, 3
-CHECK_NAMES = text_checks.COUNT_CHECK_NAMES
 # Per-column totals: those counted per distinct value, carried by the value rows, and those counted per pattern,
 # carried by the pattern rows.
 _NUMBERS_WITH_LIST_SHAPE = text_checks.NUMBERS_WITH_LIST_SHAPE
@@ -199,9 +198,8 @@ def _fold_groups(groups: DataFrame, text_columns: Sequence[int], standardized_co
     is_text = F.col("c").isin(*text_columns) if text_columns else F.lit(False)
     checked = is_text & text_checks.may_match_a_check(value)
     # The checks and the pattern are computed in projections of their own, not inside the explode below: the
-    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. For the
-    # same reason the pattern and the shape checks come first, in a projection that Spark compiles; the value
-    # checks, the Luhn check among them, follow in their own.
+    # Luhn check has no generated code, and an explode holding it would evaluate every check interpreted. (Spark
+    # merges the two projections into one; only that one runs without whole-stage code.)
     pattern_of_value = F.when(is_text, text_checks.pattern_of(value))
     with_shapes = groups.select(
         "c", "k", "v", "i", "n", pattern_of_value.alias("pattern"),
